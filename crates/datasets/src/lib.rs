@@ -1,0 +1,1 @@
+//! scratchnet-datasets (work in progress).

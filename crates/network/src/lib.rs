@@ -1,0 +1,1 @@
+//! scratchnet-network (work in progress).

@@ -1,0 +1,1 @@
+//! scratchnet-optim (work in progress).

@@ -1,0 +1,162 @@
+//! Matrix products into preallocated outputs: the one place that decides how a product runs.
+//!
+//! nalgebra stores matrices column-major; a transpose is the same buffer with its strides
+//! swapped, so `Aᵀ·B` and `A·Bᵀ` never materialise a transposed copy. The kernel is the
+//! `gemm` crate (AVX-512 / AVX2 / NEON chosen at run time), single-threaded: at the network's
+//! batch sizes a second thread slows it down; callers parallelise over independent batches.
+
+use crate::{Float, Matrix};
+
+/// A read-only operand: the matrix and whether it is used transposed.
+struct Operand<'a, T> {
+    matrix: &'a Matrix<T>,
+    transposed: bool,
+}
+
+impl<T: Float> Operand<'_, T> {
+    /// (rows, cols) of the operand as used in the product.
+    fn shape(&self) -> (usize, usize) {
+        let (r, c) = self.matrix.shape();
+        if self.transposed { (c, r) } else { (r, c) }
+    }
+
+    /// (column stride, row stride) of the operand as used, in elements.
+    fn strides(&self) -> (isize, isize) {
+        // Column-major: element (i, j) lives at i + j·nrows.
+        let column_stride = self.matrix.nrows() as isize;
+        if self.transposed { (1, column_stride) } else { (column_stride, 1) }
+    }
+}
+
+/// `out = a·b`; `out` is resized only when its shape differs.
+pub fn matmul<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
+    product(Operand { matrix: a, transposed: false }, Operand { matrix: b, transposed: false }, out);
+}
+
+/// `out = aᵀ·b` without copying the transpose (the Affine layer's `dW = xᵀ·dout`).
+pub fn matmul_tn<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
+    product(Operand { matrix: a, transposed: true }, Operand { matrix: b, transposed: false }, out);
+}
+
+/// `out = a·bᵀ` without copying the transpose (the Affine layer's `dx = dout·Wᵀ`).
+pub fn matmul_nt<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
+    product(Operand { matrix: a, transposed: false }, Operand { matrix: b, transposed: true }, out);
+}
+
+fn product<T: Float>(lhs: Operand<'_, T>, rhs: Operand<'_, T>, out: &mut Matrix<T>) {
+    let (m, k) = lhs.shape();
+    let (k_rhs, n) = rhs.shape();
+    assert_eq!(k, k_rhs, "matrix product: inner dimensions differ ({m}×{k} · {k_rhs}×{n})");
+    if out.shape() != (m, n) {
+        *out = Matrix::zeros(m, n);
+    }
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        out.fill(T::zero());
+        return;
+    }
+    let (lhs_cs, lhs_rs) = lhs.strides();
+    let (rhs_cs, rhs_rs) = rhs.strides();
+    // SAFETY: the shapes were checked above, so every index gemm derives from (m, n, k) and the
+    // strides stays inside the three buffers; `out` is exclusively borrowed and cannot alias the
+    // inputs. `T` is f32 or f64 (sealed), the types gemm dispatches on.
+    unsafe {
+        gemm::gemm(
+            m,
+            n,
+            k,
+            out.as_mut_ptr(),
+            m as isize,
+            1,
+            false,
+            lhs.matrix.as_ptr(),
+            lhs_cs,
+            lhs_rs,
+            rhs.matrix.as_ptr(),
+            rhs_cs,
+            rhs_rs,
+            T::zero(),
+            T::one(),
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(rows: usize, cols: usize, seed: usize) -> Matrix<f64> {
+        Matrix::from_fn(rows, cols, |i, j| ((i * 31 + j * 17 + seed) % 23) as f64 / 7.0 - 1.5)
+    }
+
+    #[test]
+    fn products_match_naive_nalgebra() {
+        let a = sample(7, 5, 1);
+        let b = sample(5, 3, 2);
+        let mut out = Matrix::zeros(0, 0);
+        matmul(&a, &b, &mut out);
+        assert!((&out - &a * &b).abs().max() < 1e-12);
+
+        let c = sample(7, 3, 3);
+        matmul_tn(&a, &c, &mut out);
+        assert_eq!(out.shape(), (5, 3));
+        assert!((&out - a.transpose() * &c).abs().max() < 1e-12);
+
+        let d = sample(4, 5, 4);
+        matmul_nt(&a, &d, &mut out);
+        assert_eq!(out.shape(), (7, 4));
+        assert!((&out - &a * d.transpose()).abs().max() < 1e-12);
+    }
+
+    #[test]
+    fn known_values_f32() {
+        let a = Matrix::<f32>::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let b = Matrix::<f32>::from_row_slice(3, 2, &[7.0, 8.0, 9.0, 10.0, 11.0, 12.0]);
+        let mut out = Matrix::from_element(2, 2, f32::NAN);
+        matmul(&a, &b, &mut out);
+        assert_eq!(out, Matrix::from_row_slice(2, 2, &[58.0, 64.0, 139.0, 154.0]));
+    }
+
+    #[test]
+    fn reuses_the_output_buffer() {
+        let a = sample(6, 4, 5);
+        let b = sample(4, 6, 6);
+        let mut out = Matrix::zeros(6, 6);
+        let before = out.as_ptr();
+        matmul(&a, &b, &mut out);
+        assert_eq!(out.as_ptr(), before, "same shape must not reallocate");
+    }
+
+    #[test]
+    fn empty_inner_dimension_gives_zeros() {
+        let a = Matrix::<f64>::zeros(3, 0);
+        let b = Matrix::<f64>::zeros(0, 2);
+        let mut out = Matrix::from_element(3, 2, 9.0);
+        matmul(&a, &b, &mut out);
+        assert_eq!(out, Matrix::zeros(3, 2));
+    }
+
+    #[test]
+    #[should_panic(expected = "inner dimensions differ")]
+    fn mismatched_shapes_panic_with_a_message() {
+        let mut out = Matrix::zeros(0, 0);
+        matmul(&sample(2, 3, 0), &sample(2, 3, 0), &mut out);
+    }
+
+    #[test]
+    fn large_product_matches() {
+        // Big enough for gemm's blocked kernel (several panels in each dimension).
+        let a = Matrix::<f32>::from_fn(300, 784, |i, j| ((i * 7 + j) % 13) as f32 * 0.01);
+        let b = Matrix::<f32>::from_fn(784, 100, |i, j| ((i * 3 + j) % 11) as f32 * 0.01);
+        let mut out = Matrix::zeros(0, 0);
+        matmul(&a, &b, &mut out);
+        let expected = &a * &b;
+        assert!((out - expected).abs().max() < 1e-3);
+    }
+}

@@ -1,0 +1,163 @@
+//! Row-wise operations of the book's chapter 3–5: bias broadcast, softmax, cross-entropy,
+//! argmax and accuracy. Rows are samples.
+
+use crate::{Float, Matrix};
+
+/// Makes `out` a `rows × cols` matrix, allocating only when the shape changes.
+///
+/// Layers call this on their cached buffers so that steady-state steps allocate nothing.
+pub fn resize_for<T: Float>(out: &mut Matrix<T>, rows: usize, cols: usize) {
+    if out.shape() != (rows, cols) {
+        *out = Matrix::zeros(rows, cols);
+    }
+}
+
+/// `m[i, j] += row[0, j]` for every sample `i`: NumPy's broadcast of a bias `b` over a batch.
+pub fn add_row_broadcast<T: Float>(m: &mut Matrix<T>, row: &Matrix<T>) {
+    assert_eq!(row.shape(), (1, m.ncols()), "bias must be 1×{}", m.ncols());
+    for (mut column, &bias) in m.column_iter_mut().zip(row.iter()) {
+        column.add_scalar_mut(bias);
+    }
+}
+
+/// `out[0, j] = Σ_i m[i, j]`: the book's `np.sum(dout, axis=0)` (e.g. `db` of Affine).
+pub fn column_sums_into<T: Float>(m: &Matrix<T>, out: &mut Matrix<T>) {
+    resize_for(out, 1, m.ncols());
+    for (sum, column) in out.iter_mut().zip(m.column_iter()) {
+        *sum = column.sum();
+    }
+}
+
+/// Row-wise softmax into `out`, with each row's maximum subtracted first for stability:
+/// `y_k = exp(a_k − max a) / Σ_i exp(a_i − max a)`.
+pub fn softmax_rows<T: Float>(x: &Matrix<T>, out: &mut Matrix<T>) {
+    let (rows, cols) = x.shape();
+    resize_for(out, rows, cols);
+    for i in 0..rows {
+        let row = x.row(i);
+        let max = row.iter().copied().fold(T::min_value().unwrap_or(-T::one() / T::zero()), T::max);
+        let mut sum = T::zero();
+        for j in 0..cols {
+            let e = (x[(i, j)] - max).exp();
+            out[(i, j)] = e;
+            sum += e;
+        }
+        for j in 0..cols {
+            out[(i, j)] /= sum;
+        }
+    }
+}
+
+/// The book's `1e-7` inside the logarithm, so `log 0` never happens.
+const LOG_GUARD: f64 = 1e-7;
+
+/// Mean cross-entropy of probabilities `y` against class indices: `−Σ log(y[i, t_i] + 1e−7) / N`.
+///
+/// # Panics
+/// If `labels.len()` differs from the number of rows or a label is not a column of `y`.
+pub fn cross_entropy<T: Float>(y: &Matrix<T>, labels: &[usize]) -> T {
+    assert_eq!(labels.len(), y.nrows(), "one label per row");
+    let guard = T::cast(LOG_GUARD);
+    let total = labels
+        .iter()
+        .enumerate()
+        .fold(T::zero(), |acc, (i, &label)| acc + (y[(i, label)] + guard).ln());
+    -total / T::cast(y.nrows().max(1) as f64)
+}
+
+/// Cross-entropy against one-hot targets `t` (same shape as `y`): `−Σ t·log(y + 1e−7) / N`.
+pub fn cross_entropy_one_hot<T: Float>(y: &Matrix<T>, t: &Matrix<T>) -> T {
+    assert_eq!(y.shape(), t.shape(), "one-hot targets must match the predictions' shape");
+    let guard = T::cast(LOG_GUARD);
+    let total = y.iter().zip(t.iter()).fold(T::zero(), |acc, (&p, &target)| acc + target * (p + guard).ln());
+    -total / T::cast(y.nrows().max(1) as f64)
+}
+
+/// The class index of each one-hot row (its argmax), the book's `t.argmax(axis=1)`.
+pub fn labels_from_one_hot<T: Float>(t: &Matrix<T>) -> Vec<usize> {
+    argmax_rows(t)
+}
+
+/// Index of the largest element of each row (the first one on ties, like NumPy).
+pub fn argmax_rows<T: Float>(x: &Matrix<T>) -> Vec<usize> {
+    (0..x.nrows())
+        .map(|i| {
+            let row = x.row(i);
+            let mut best = 0;
+            for j in 1..row.len() {
+                if row[j] > row[best] {
+                    best = j;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+/// Fraction of rows whose argmax equals the label (0 for an empty batch).
+pub fn accuracy<T: Float>(scores: &Matrix<T>, labels: &[usize]) -> f64 {
+    assert_eq!(labels.len(), scores.nrows(), "one label per row");
+    if labels.is_empty() {
+        return 0.0;
+    }
+    let correct = argmax_rows(scores).iter().zip(labels).filter(|(p, t)| p == t).count();
+    correct as f64 / labels.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_known_values_and_stability() {
+        let x = Matrix::<f64>::from_row_slice(2, 3, &[0.3, 2.9, 4.0, 1000.0, 1000.0, 1000.0]);
+        let mut y = Matrix::zeros(0, 0);
+        softmax_rows(&x, &mut y);
+        // The book's example (ch. 3): softmax([0.3, 2.9, 4.0]).
+        let expected = [0.01821127, 0.24519181, 0.73659691];
+        for (j, e) in expected.iter().enumerate() {
+            assert!((y[(0, j)] - e).abs() < 1e-8);
+        }
+        // Huge logits overflow without the max subtraction.
+        for j in 0..3 {
+            assert!((y[(1, j)] - 1.0 / 3.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn cross_entropy_known_values() {
+        // The book's example (ch. 4): t = 2, y[2] = 0.6 → 0.510825457099338.
+        let y = Matrix::<f64>::from_row_slice(1, 10, &[0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0]);
+        assert!((cross_entropy(&y, &[2]) - 0.510825457099338).abs() < 1e-9);
+        let mut one_hot = Matrix::zeros(1, 10);
+        one_hot[(0, 2)] = 1.0;
+        assert!((cross_entropy_one_hot(&y, &one_hot) - 0.510825457099338).abs() < 1e-9);
+        assert_eq!(labels_from_one_hot(&one_hot), vec![2]);
+        // y[7] = 0.1 → 2.302584092994546.
+        assert!((cross_entropy(&y, &[7]) - 2.302584092994546).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bias_and_column_sums() {
+        let mut m = Matrix::<f64>::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]);
+        add_row_broadcast(&mut m, &Matrix::from_row_slice(1, 2, &[10.0, 20.0]));
+        assert_eq!(m, Matrix::from_row_slice(2, 2, &[11.0, 22.0, 13.0, 24.0]));
+        let mut sums = Matrix::zeros(0, 0);
+        column_sums_into(&m, &mut sums);
+        assert_eq!(sums, Matrix::from_row_slice(1, 2, &[24.0, 46.0]));
+    }
+
+    #[test]
+    fn argmax_and_accuracy() {
+        let scores = Matrix::<f32>::from_row_slice(3, 3, &[0.1, 0.8, 0.1, 0.5, 0.5, 0.0, 0.0, 0.2, 0.9]);
+        assert_eq!(argmax_rows(&scores), vec![1, 0, 2]);
+        assert!((accuracy(&scores, &[1, 0, 0]) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(accuracy(&Matrix::<f32>::zeros(0, 3), &[]), 0.0);
+    }
+
+    #[test]
+    #[should_panic(expected = "one label per row")]
+    fn label_count_is_checked() {
+        accuracy(&Matrix::<f32>::zeros(2, 3), &[0]);
+    }
+}

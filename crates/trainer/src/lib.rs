@@ -1,0 +1,1 @@
+//! scratchnet-trainer (work in progress).
