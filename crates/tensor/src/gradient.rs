@@ -18,7 +18,10 @@ pub const H: f64 = 1e-4;
 /// let grad = numerical_gradient(&mut x, |x| x[0] * x[0] + x[1] * x[1]);
 /// assert!((grad[0] - 6.0).abs() < 1e-6 && (grad[1] - 8.0).abs() < 1e-6);
 /// ```
-pub fn numerical_gradient<T: Float>(x: &mut Matrix<T>, mut f: impl FnMut(&Matrix<T>) -> T) -> Matrix<T> {
+pub fn numerical_gradient<T: Float>(
+    x: &mut Matrix<T>,
+    mut f: impl FnMut(&Matrix<T>) -> T,
+) -> Matrix<T> {
     let h = T::cast(H);
     let mut grad = Matrix::zeros(x.nrows(), x.ncols());
     for index in 0..x.len() {

@@ -24,29 +24,66 @@ impl<T: Float> Operand<'_, T> {
     fn strides(&self) -> (isize, isize) {
         // Column-major: element (i, j) lives at i + j·nrows.
         let column_stride = self.matrix.nrows() as isize;
-        if self.transposed { (1, column_stride) } else { (column_stride, 1) }
+        if self.transposed {
+            (1, column_stride)
+        } else {
+            (column_stride, 1)
+        }
     }
 }
 
 /// `out = a·b`; `out` is resized only when its shape differs.
 pub fn matmul<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
-    product(Operand { matrix: a, transposed: false }, Operand { matrix: b, transposed: false }, out);
+    product(
+        Operand {
+            matrix: a,
+            transposed: false,
+        },
+        Operand {
+            matrix: b,
+            transposed: false,
+        },
+        out,
+    );
 }
 
 /// `out = aᵀ·b` without copying the transpose (the Affine layer's `dW = xᵀ·dout`).
 pub fn matmul_tn<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
-    product(Operand { matrix: a, transposed: true }, Operand { matrix: b, transposed: false }, out);
+    product(
+        Operand {
+            matrix: a,
+            transposed: true,
+        },
+        Operand {
+            matrix: b,
+            transposed: false,
+        },
+        out,
+    );
 }
 
 /// `out = a·bᵀ` without copying the transpose (the Affine layer's `dx = dout·Wᵀ`).
 pub fn matmul_nt<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
-    product(Operand { matrix: a, transposed: false }, Operand { matrix: b, transposed: true }, out);
+    product(
+        Operand {
+            matrix: a,
+            transposed: false,
+        },
+        Operand {
+            matrix: b,
+            transposed: true,
+        },
+        out,
+    );
 }
 
 fn product<T: Float>(lhs: Operand<'_, T>, rhs: Operand<'_, T>, out: &mut Matrix<T>) {
     let (m, k) = lhs.shape();
     let (k_rhs, n) = rhs.shape();
-    assert_eq!(k, k_rhs, "matrix product: inner dimensions differ ({m}×{k} · {k_rhs}×{n})");
+    assert_eq!(
+        k, k_rhs,
+        "matrix product: inner dimensions differ ({m}×{k} · {k_rhs}×{n})"
+    );
     if out.shape() != (m, n) {
         *out = Matrix::zeros(m, n);
     }
@@ -92,7 +129,9 @@ mod tests {
     use super::*;
 
     fn sample(rows: usize, cols: usize, seed: usize) -> Matrix<f64> {
-        Matrix::from_fn(rows, cols, |i, j| ((i * 31 + j * 17 + seed) % 23) as f64 / 7.0 - 1.5)
+        Matrix::from_fn(rows, cols, |i, j| {
+            ((i * 31 + j * 17 + seed) % 23) as f64 / 7.0 - 1.5
+        })
     }
 
     #[test]
@@ -120,7 +159,10 @@ mod tests {
         let b = Matrix::<f32>::from_row_slice(3, 2, &[7.0, 8.0, 9.0, 10.0, 11.0, 12.0]);
         let mut out = Matrix::from_element(2, 2, f32::NAN);
         matmul(&a, &b, &mut out);
-        assert_eq!(out, Matrix::from_row_slice(2, 2, &[58.0, 64.0, 139.0, 154.0]));
+        assert_eq!(
+            out,
+            Matrix::from_row_slice(2, 2, &[58.0, 64.0, 139.0, 154.0])
+        );
     }
 
     #[test]

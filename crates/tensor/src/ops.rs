@@ -35,7 +35,10 @@ pub fn softmax_rows<T: Float>(x: &Matrix<T>, out: &mut Matrix<T>) {
     resize_for(out, rows, cols);
     for i in 0..rows {
         let row = x.row(i);
-        let max = row.iter().copied().fold(T::min_value().unwrap_or(-T::one() / T::zero()), T::max);
+        let max = row
+            .iter()
+            .copied()
+            .fold(T::min_value().unwrap_or(-T::one() / T::zero()), T::max);
         let mut sum = T::zero();
         for j in 0..cols {
             let e = (x[(i, j)] - max).exp();
@@ -61,15 +64,26 @@ pub fn cross_entropy<T: Float>(y: &Matrix<T>, labels: &[usize]) -> T {
     let total = labels
         .iter()
         .enumerate()
-        .fold(T::zero(), |acc, (i, &label)| acc + (y[(i, label)] + guard).ln());
+        .fold(T::zero(), |acc, (i, &label)| {
+            acc + (y[(i, label)] + guard).ln()
+        });
     -total / T::cast(y.nrows().max(1) as f64)
 }
 
 /// Cross-entropy against one-hot targets `t` (same shape as `y`): `−Σ t·log(y + 1e−7) / N`.
 pub fn cross_entropy_one_hot<T: Float>(y: &Matrix<T>, t: &Matrix<T>) -> T {
-    assert_eq!(y.shape(), t.shape(), "one-hot targets must match the predictions' shape");
+    assert_eq!(
+        y.shape(),
+        t.shape(),
+        "one-hot targets must match the predictions' shape"
+    );
     let guard = T::cast(LOG_GUARD);
-    let total = y.iter().zip(t.iter()).fold(T::zero(), |acc, (&p, &target)| acc + target * (p + guard).ln());
+    let total = y
+        .iter()
+        .zip(t.iter())
+        .fold(T::zero(), |acc, (&p, &target)| {
+            acc + target * (p + guard).ln()
+        });
     -total / T::cast(y.nrows().max(1) as f64)
 }
 
@@ -100,7 +114,11 @@ pub fn accuracy<T: Float>(scores: &Matrix<T>, labels: &[usize]) -> f64 {
     if labels.is_empty() {
         return 0.0;
     }
-    let correct = argmax_rows(scores).iter().zip(labels).filter(|(p, t)| p == t).count();
+    let correct = argmax_rows(scores)
+        .iter()
+        .zip(labels)
+        .filter(|(p, t)| p == t)
+        .count();
     correct as f64 / labels.len() as f64
 }
 
@@ -127,7 +145,11 @@ mod tests {
     #[test]
     fn cross_entropy_known_values() {
         // The book's example (ch. 4): t = 2, y[2] = 0.6 → 0.510825457099338.
-        let y = Matrix::<f64>::from_row_slice(1, 10, &[0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0]);
+        let y = Matrix::<f64>::from_row_slice(
+            1,
+            10,
+            &[0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0],
+        );
         assert!((cross_entropy(&y, &[2]) - 0.510825457099338).abs() < 1e-9);
         let mut one_hot = Matrix::zeros(1, 10);
         one_hot[(0, 2)] = 1.0;
@@ -149,7 +171,8 @@ mod tests {
 
     #[test]
     fn argmax_and_accuracy() {
-        let scores = Matrix::<f32>::from_row_slice(3, 3, &[0.1, 0.8, 0.1, 0.5, 0.5, 0.0, 0.0, 0.2, 0.9]);
+        let scores =
+            Matrix::<f32>::from_row_slice(3, 3, &[0.1, 0.8, 0.1, 0.5, 0.5, 0.0, 0.0, 0.2, 0.9]);
         assert_eq!(argmax_rows(&scores), vec![1, 0, 2]);
         assert!((accuracy(&scores, &[1, 0, 0]) - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(accuracy(&Matrix::<f32>::zeros(0, 3), &[]), 0.0);
