@@ -1,0 +1,45 @@
+//! A data set as the trainer takes it: a matrix of samples and their class labels.
+
+use crate::TrainError;
+use scratchnet_tensor::{Float, Matrix};
+
+/// Samples (one per row) and their class indices; checked to agree on construction.
+#[derive(Debug)]
+pub struct LabeledData<'a, T: Float> {
+    /// One sample per row.
+    pub x: &'a Matrix<T>,
+    /// The class index of each row.
+    pub labels: &'a [usize],
+}
+
+impl<T: Float> Clone for LabeledData<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Float> Copy for LabeledData<'_, T> {}
+
+impl<'a, T: Float> LabeledData<'a, T> {
+    /// Pairs samples with labels; an error if the counts differ.
+    pub fn new(x: &'a Matrix<T>, labels: &'a [usize]) -> Result<Self, TrainError> {
+        if x.nrows() != labels.len() {
+            return Err(TrainError::InvalidData(format!(
+                "{} samples but {} labels",
+                x.nrows(),
+                labels.len()
+            )));
+        }
+        Ok(Self { x, labels })
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+}

@@ -1,0 +1,396 @@
+//! The Trainer's behaviour on small synthetic data: the order of callbacks, epoch counting,
+//! the evaluation-sample limit, reproducibility, divergence and bad settings.
+
+use scratchnet_network::{MultiLayerNetExtend, NetworkConfig};
+use scratchnet_optim::{AnyOptimizer, by_name};
+use scratchnet_tensor::{Matrix, random};
+use scratchnet_trainer::{
+    EpochRecord, LabeledData, TrainError, TrainObserver, Trainer, TrainerConfig, TrainingHistory,
+};
+use std::ops::ControlFlow;
+
+/// Two Gaussian blobs in 4 dimensions: class = sign of the first feature.
+fn blobs(samples: usize, seed: u64) -> (Matrix<f32>, Vec<usize>) {
+    let mut x = random::normal_matrix::<f32>(samples, 4, 0.5, &mut random::seeded(seed));
+    let labels: Vec<usize> = (0..samples).map(|i| i % 2).collect();
+    for (i, &label) in labels.iter().enumerate() {
+        x[(i, 0)] += if label == 1 { 2.0 } else { -2.0 };
+    }
+    (x, labels)
+}
+
+fn run(
+    train: (&Matrix<f32>, &[usize]),
+    test: (&Matrix<f32>, &[usize]),
+    config: TrainerConfig,
+    optimizer: &mut AnyOptimizer<f32>,
+    seed: u64,
+    observer: &mut dyn TrainObserver,
+) -> Result<TrainingHistory, TrainError> {
+    let mut rng = random::seeded(seed);
+    let mut network =
+        MultiLayerNetExtend::new(NetworkConfig::new(train.0.ncols(), vec![8, 8], 2), &mut rng)
+            .unwrap();
+    let train = LabeledData::new(train.0, train.1)?;
+    let test = LabeledData::new(test.0, test.1)?;
+    Trainer::new(
+        &mut network,
+        optimizer,
+        train,
+        test,
+        config,
+        random::child(&mut rng),
+    )?
+    .train(observer)
+}
+
+fn sgd(learning_rate: f64) -> AnyOptimizer<f32> {
+    by_name("sgd", Some(learning_rate)).unwrap()
+}
+
+/// Records every callback as a short string.
+#[derive(Default)]
+struct Recorder {
+    events: Vec<String>,
+    records: Vec<EpochRecord>,
+}
+
+impl TrainObserver for Recorder {
+    fn iteration_done(&mut self, iteration: usize, loss: f64) {
+        assert!(loss.is_finite());
+        self.events.push(format!("i{iteration}"));
+    }
+    fn epoch_done(&mut self, record: &EpochRecord) -> ControlFlow<()> {
+        self.events
+            .push(format!("e{}@{}", record.epoch, record.iteration));
+        self.records.push(*record);
+        ControlFlow::Continue(())
+    }
+}
+
+#[test]
+fn callbacks_come_in_the_books_order() {
+    let (x, labels) = blobs(300, 1);
+    let mut recorder = Recorder::default();
+    let config = TrainerConfig {
+        epochs: 3,
+        mini_batch_size: 100,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let history = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.1),
+        0,
+        &mut recorder,
+    )
+    .unwrap();
+    assert_eq!(
+        recorder.events,
+        [
+            "i1", "e1@1", "i2", "i3", "i4", "e2@4", "i5", "i6", "i7", "e3@7", "i8", "i9"
+        ]
+    );
+    assert_eq!(history.train_loss_list.len(), 9);
+    assert_eq!(history.epochs, recorder.records);
+}
+
+#[test]
+fn epochs_are_counted_when_the_batch_does_not_divide_the_set() {
+    let (x, labels) = blobs(350, 2);
+    let mut recorder = Recorder::default();
+    let config = TrainerConfig {
+        epochs: 3,
+        mini_batch_size: 100,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let history = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.1),
+        0,
+        &mut recorder,
+    )
+    .unwrap();
+    // ceil(350 / 100) = 4 iterations per epoch; the book's float modulo would evaluate at 1 and 8 only.
+    assert_eq!(history.train_loss_list.len(), 12);
+    let at: Vec<usize> = history.epochs.iter().map(|r| r.iteration).collect();
+    assert_eq!(at, [1, 5, 9]);
+    // A set smaller than one batch still makes one iteration per epoch.
+    let (small_x, small_labels) = blobs(30, 3);
+    let history = run(
+        (&small_x, &small_labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.1),
+        0,
+        &mut (),
+    )
+    .unwrap();
+    assert_eq!(history.train_loss_list.len(), 3);
+    assert_eq!(history.epochs.len(), 3);
+}
+
+#[test]
+fn learns_a_separable_problem() {
+    let (x, labels) = blobs(200, 4);
+    let (test_x, test_labels) = blobs(100, 5);
+    let config = TrainerConfig {
+        epochs: 30,
+        mini_batch_size: 20,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let history = run(
+        (&x, &labels),
+        (&test_x, &test_labels),
+        config,
+        &mut sgd(0.1),
+        0,
+        &mut (),
+    )
+    .unwrap();
+    assert!(
+        history.final_test_accuracy > 0.97,
+        "{}",
+        history.final_test_accuracy
+    );
+    let first = history.epochs[0].train_loss;
+    let last = history.epochs.last().unwrap().train_loss;
+    assert!(last < first / 4.0, "train loss {first} → {last}");
+}
+
+#[test]
+fn evaluate_sample_limit_uses_the_first_samples_only() {
+    // All-zero inputs: the network predicts the same class for every sample. The first five
+    // test samples are class 0, the other 35 class 1, so the accuracy on the first five is 0
+    // or 1 while on all forty it is 0.125 or 0.875.
+    let x = Matrix::<f32>::zeros(40, 3);
+    let labels: Vec<usize> = (0..40).map(|i| usize::from(i >= 5)).collect();
+    let limited = TrainerConfig {
+        epochs: 4,
+        mini_batch_size: 10,
+        evaluate_sample_num_per_epoch: Some(5),
+    };
+    let history = run(
+        (&x, &labels),
+        (&x, &labels),
+        limited,
+        &mut sgd(0.1),
+        0,
+        &mut (),
+    )
+    .unwrap();
+    for record in &history.epochs {
+        assert!(
+            record.test_acc == 0.0 || record.test_acc == 1.0,
+            "{record:?}"
+        );
+        assert!(
+            record.train_acc == 0.0 || record.train_acc == 1.0,
+            "{record:?}"
+        );
+    }
+    assert!(
+        [0.125, 0.875].contains(&history.final_test_accuracy),
+        "final pass uses every sample"
+    );
+
+    let unlimited = TrainerConfig {
+        evaluate_sample_num_per_epoch: None,
+        ..limited
+    };
+    let history = run(
+        (&x, &labels),
+        (&x, &labels),
+        unlimited,
+        &mut sgd(0.1),
+        0,
+        &mut (),
+    )
+    .unwrap();
+    for record in &history.epochs {
+        assert!([0.125, 0.875].contains(&record.test_acc), "{record:?}");
+    }
+}
+
+#[test]
+fn same_seed_same_history_different_seed_different() {
+    let (x, labels) = blobs(120, 6);
+    let config = TrainerConfig {
+        epochs: 5,
+        mini_batch_size: 10,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let a = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.05),
+        9,
+        &mut (),
+    )
+    .unwrap();
+    let b = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.05),
+        9,
+        &mut (),
+    )
+    .unwrap();
+    let c = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.05),
+        10,
+        &mut (),
+    )
+    .unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a.train_loss_list, c.train_loss_list);
+}
+
+#[test]
+fn a_diverging_loss_stops_with_the_epoch_and_advice() {
+    let (x, labels) = blobs(100, 7);
+    let mut recorder = Recorder::default();
+    let config = TrainerConfig {
+        epochs: 50,
+        mini_batch_size: 10,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let error = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(1e30),
+        0,
+        &mut recorder,
+    )
+    .unwrap_err();
+    let TrainError::Diverged {
+        epoch, iteration, ..
+    } = error
+    else {
+        panic!("expected divergence, got {error}")
+    };
+    assert!(epoch >= 1 && iteration >= 1);
+    assert_eq!(
+        recorder
+            .events
+            .iter()
+            .filter(|e| e.starts_with('i'))
+            .count(),
+        iteration - 1
+    );
+    assert!(error.to_string().contains("lower learning rate"));
+}
+
+#[test]
+fn an_observer_can_stop_the_run() {
+    struct StopAfterTwo;
+    impl TrainObserver for StopAfterTwo {
+        fn epoch_done(&mut self, record: &EpochRecord) -> ControlFlow<()> {
+            if record.epoch == 2 {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+    }
+    let (x, labels) = blobs(40, 8);
+    let config = TrainerConfig {
+        epochs: 10,
+        mini_batch_size: 10,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let error = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.1),
+        0,
+        &mut StopAfterTwo,
+    )
+    .unwrap_err();
+    assert!(matches!(error, TrainError::Stopped { epoch: 2 }));
+}
+
+#[test]
+fn bad_settings_and_data_are_errors() {
+    let (x, labels) = blobs(40, 9);
+    let good = TrainerConfig {
+        epochs: 1,
+        mini_batch_size: 10,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let bad_configs = [
+        TrainerConfig { epochs: 0, ..good },
+        TrainerConfig {
+            mini_batch_size: 0,
+            ..good
+        },
+        TrainerConfig {
+            evaluate_sample_num_per_epoch: Some(0),
+            ..good
+        },
+    ];
+    for config in bad_configs {
+        let result = run(
+            (&x, &labels),
+            (&x, &labels),
+            config,
+            &mut sgd(0.1),
+            0,
+            &mut (),
+        );
+        assert!(
+            matches!(result, Err(TrainError::InvalidConfig(_))),
+            "{config:?}"
+        );
+    }
+    assert!(matches!(
+        LabeledData::new(&x, &labels[..39]),
+        Err(TrainError::InvalidData(_))
+    ));
+    let out_of_range: Vec<usize> = labels.iter().map(|&l| l + 1).collect();
+    let result = run(
+        (&x, &out_of_range),
+        (&x, &labels),
+        good,
+        &mut sgd(0.1),
+        0,
+        &mut (),
+    );
+    assert!(matches!(result, Err(TrainError::InvalidData(message)) if message.contains("label 2")));
+    let narrow = Matrix::<f32>::zeros(40, 3);
+    let mut rng = random::seeded(0);
+    let mut network =
+        MultiLayerNetExtend::new(NetworkConfig::new(4, vec![8], 2), &mut rng).unwrap();
+    let mut optimizer = sgd(0.1);
+    let result = Trainer::new(
+        &mut network,
+        &mut optimizer,
+        LabeledData::new(&narrow, &labels).unwrap(),
+        LabeledData::new(&x, &labels).unwrap(),
+        good,
+        rng,
+    );
+    assert!(
+        matches!(result, Err(TrainError::InvalidData(message)) if message.contains("3 features"))
+    );
+    let empty = Matrix::<f32>::zeros(0, 4);
+    let result = run(
+        (&empty, &[]),
+        (&x, &labels),
+        good,
+        &mut sgd(0.1),
+        0,
+        &mut (),
+    );
+    assert!(matches!(result, Err(TrainError::InvalidData(_))));
+}
