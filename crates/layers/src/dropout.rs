@@ -91,7 +91,9 @@ impl<T: Float> Dropout<T> {
     /// If an entry is neither 0 nor 1.
     pub fn set_mask(&mut self, mask: Matrix<T>) {
         assert!(
-            mask.iter().all(|&v| v == T::zero() || v == T::one()),
+            mask.as_slice()
+                .iter()
+                .all(|&v| v == T::zero() || v == T::one()),
             "Dropout::set_mask: the mask must hold only 0 and 1"
         );
         self.mask = mask;
@@ -131,7 +133,7 @@ impl<T: Float> Dropout<T> {
         match mode {
             DropoutMode::Book => {
                 let keep = T::cast(1.0 - dropout_ratio);
-                for (o, &v) in out.iter_mut().zip(x.iter()) {
+                for (o, &v) in out.as_mut_slice().iter_mut().zip(x.as_slice().iter()) {
                     *o = v * keep;
                 }
             }
@@ -142,7 +144,12 @@ impl<T: Float> Dropout<T> {
     /// `out = source·(mask·scale)` elementwise.
     fn apply_mask(source: &Matrix<T>, mask: &Matrix<T>, scale: T, out: &mut Matrix<T>) {
         resize_for(out, source.nrows(), source.ncols());
-        for ((o, &v), &m) in out.iter_mut().zip(source.iter()).zip(mask.iter()) {
+        for ((o, &v), &m) in out
+            .as_mut_slice()
+            .iter_mut()
+            .zip(source.as_slice().iter())
+            .zip(mask.as_slice().iter())
+        {
             *o = v * (m * scale);
         }
     }
@@ -199,7 +206,7 @@ mod tests {
     /// Kept units of a 100×100 all-ones input: Binomial(10 000, 1 − ratio).
     fn kept_and_bound(out: &Matrix<f64>) -> (f64, f64) {
         let n = out.len() as f64;
-        let kept = out.iter().filter(|&&v| v != 0.0).count() as f64;
+        let kept = out.as_slice().iter().filter(|&&v| v != 0.0).count() as f64;
         let std = (n * RATIO * (1.0 - RATIO)).sqrt();
         (kept - n * (1.0 - RATIO), 5.0 * std)
     }
@@ -222,7 +229,7 @@ mod tests {
         let mut dropout = layer(DropoutMode::Book, 2);
         let x = Matrix::from_element(100, 100, 1.0);
         let out = dropout.forward(&x, true).clone();
-        assert!(out.iter().all(|&v| v == 0.0 || v == 1.0));
+        assert!(out.as_slice().iter().all(|&v| v == 0.0 || v == 1.0));
         assert_eq!(out, *dropout.mask());
         let (deviation, bound) = kept_and_bound(&out);
         assert!(
@@ -237,7 +244,7 @@ mod tests {
         let x = Matrix::from_element(100, 100, 1.0);
         let out = dropout.forward(&x, true).clone();
         let scale = 1.0 / (1.0 - RATIO);
-        assert!(out.iter().all(|&v| v == 0.0 || v == scale));
+        assert!(out.as_slice().iter().all(|&v| v == 0.0 || v == scale));
         let (deviation, bound) = kept_and_bound(&out);
         assert!(
             deviation.abs() < bound,
@@ -356,7 +363,9 @@ mod tests {
             let numeric =
                 numerical_gradient(&mut x, |x| weighted_sum(dropout.forward(x, true), &r));
             assert_gradients_match(&format!("Dropout {mode:?} dx"), &dx, &numeric);
-            assert!(dx.iter().any(|&v| v == 0.0) && dx.iter().any(|&v| v != 0.0));
+            assert!(
+                dx.as_slice().iter().any(|&v| v == 0.0) && dx.as_slice().iter().any(|&v| v != 0.0)
+            );
         }
     }
 

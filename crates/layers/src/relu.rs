@@ -41,7 +41,7 @@ impl<T: Float> Default for Relu<T> {
 fn relu_into<T: Float>(x: &Matrix<T>, out: &mut Matrix<T>) {
     resize_for(out, x.nrows(), x.ncols());
     let zero = T::zero();
-    for (o, &v) in out.iter_mut().zip(x.iter()) {
+    for (o, &v) in out.as_mut_slice().iter_mut().zip(x.as_slice().iter()) {
         *o = if v <= zero { zero } else { v };
     }
 }
@@ -57,7 +57,13 @@ impl<T: Float> Layer<T> for Relu<T> {
         self.mask.resize(x.len(), false);
         self.mask_shape = x.shape();
         let zero = T::zero();
-        for ((o, m), &v) in self.out.iter_mut().zip(self.mask.iter_mut()).zip(x.iter()) {
+        for ((o, m), &v) in self
+            .out
+            .as_mut_slice()
+            .iter_mut()
+            .zip(self.mask.as_mut_slice().iter_mut())
+            .zip(x.as_slice().iter())
+        {
             *m = v <= zero;
             *o = if *m { zero } else { v };
         }
@@ -76,7 +82,13 @@ impl<T: Float> Layer<T> for Relu<T> {
         );
         resize_for(&mut self.dx, dout.nrows(), dout.ncols());
         let zero = T::zero();
-        for ((d, &m), &g) in self.dx.iter_mut().zip(self.mask.iter()).zip(dout.iter()) {
+        for ((d, &m), &g) in self
+            .dx
+            .as_mut_slice()
+            .iter_mut()
+            .zip(self.mask.as_slice().iter())
+            .zip(dout.as_slice().iter())
+        {
             *d = if m { zero } else { g };
         }
         &self.dx
@@ -126,7 +138,7 @@ mod tests {
         let dx = layer.backward(&r).clone();
         let numeric = numerical_gradient(&mut x, |x| weighted_sum(layer.forward(x, true), &r));
         assert_gradients_match("Relu dx", &dx, &numeric);
-        assert!(dx.iter().any(|&v| v == 0.0) && dx.iter().any(|&v| v != 0.0));
+        assert!(dx.as_slice().iter().any(|&v| v == 0.0) && dx.as_slice().iter().any(|&v| v != 0.0));
     }
 
     #[test]

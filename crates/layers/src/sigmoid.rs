@@ -37,7 +37,7 @@ impl<T: Float> Default for Sigmoid<T> {
 fn sigmoid_into<T: Float>(x: &Matrix<T>, out: &mut Matrix<T>) {
     resize_for(out, x.nrows(), x.ncols());
     let one = T::one();
-    for (o, &v) in out.iter_mut().zip(x.iter()) {
+    for (o, &v) in out.as_mut_slice().iter_mut().zip(x.as_slice().iter()) {
         *o = one / (one + (-v).exp());
     }
 }
@@ -67,7 +67,13 @@ impl<T: Float> Layer<T> for Sigmoid<T> {
         );
         resize_for(&mut self.dx, dout.nrows(), dout.ncols());
         let one = T::one();
-        for ((d, &g), &y) in self.dx.iter_mut().zip(dout.iter()).zip(self.out.iter()) {
+        for ((d, &g), &y) in self
+            .dx
+            .as_mut_slice()
+            .iter_mut()
+            .zip(dout.as_slice().iter())
+            .zip(self.out.as_slice().iter())
+        {
             *d = g * (one - y) * y;
         }
         &self.dx
@@ -90,7 +96,7 @@ mod tests {
         let x = Matrix::<f64>::from_row_slice(1, 4, &[0.0, 2.0, -2.0, -1000.0]);
         let out = layer.forward(&x, true).clone();
         let expected = [0.5, 0.8807970779778823, 0.11920292202211755, 0.0];
-        for (o, e) in out.iter().zip(expected) {
+        for (o, e) in out.as_slice().iter().zip(expected) {
             assert!((o - e).abs() < 1e-15, "{o} vs {e}");
         }
         let dx = layer.backward(&Matrix::from_element(1, 4, 2.0));

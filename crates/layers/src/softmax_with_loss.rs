@@ -64,7 +64,7 @@ impl<T: Float> SoftmaxWithLoss<T> {
             self.dx[(i, label)] -= T::one();
         }
         let n_t = T::cast(n as f64);
-        for v in self.dx.iter_mut() {
+        for v in self.dx.as_mut_slice().iter_mut() {
             *v /= n_t;
         }
         &self.dx
@@ -115,8 +115,8 @@ mod tests {
             [y0[0] / 2.0, y0[1] / 2.0, (y0[2] - 1.0) / 2.0],
             [(1.0 / 3.0 - 1.0) / 2.0, 1.0 / 6.0, 1.0 / 6.0],
         ];
-        for (i, row) in expected.iter().enumerate() {
-            for (j, e) in row.iter().enumerate() {
+        for (i, row) in expected.as_slice().iter().enumerate() {
+            for (j, e) in row.as_slice().iter().enumerate() {
                 assert!(
                     (dx[(i, j)] - e).abs() < 1e-8,
                     "({i}, {j}): {} vs {e}",

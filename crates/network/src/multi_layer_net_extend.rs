@@ -237,7 +237,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             })
             .collect();
         let mut scores = Matrix::zeros(x.nrows(), self.config.output_size);
-        for (index, chunk) in chunks.iter().enumerate() {
+        for (index, chunk) in chunks.as_slice().iter().enumerate() {
             scores
                 .rows_mut(index * INFERENCE_CHUNK_ROWS, chunk.nrows())
                 .copy_from(chunk);
@@ -309,8 +309,12 @@ impl<T: Float> MultiLayerNetExtend<T> {
                 (loss_sum, correct)
             })
             .collect();
-        let loss_sum: f64 = per_chunk.iter().map(|(loss, _)| loss).sum();
-        let correct: usize = per_chunk.iter().map(|(_, correct)| correct).sum();
+        let loss_sum: f64 = per_chunk.as_slice().iter().map(|(loss, _)| loss).sum();
+        let correct: usize = per_chunk
+            .as_slice()
+            .iter()
+            .map(|(_, correct)| correct)
+            .sum();
         let samples = labels.len() as f64;
         Evaluation {
             loss: loss_sum / samples + self.weight_decay_penalty().as_f64(),
@@ -375,7 +379,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
         let loss = self.loss(x, labels, true);
         let mut dout = self.last_layer.backward();
         dout = self.output.backward(dout);
-        for block in self.blocks.iter_mut().rev() {
+        for block in self.blocks.as_mut_slice().iter_mut().rev() {
             if let Some(dropout) = &mut block.dropout {
                 dout = dropout.backward(dout);
             }
@@ -393,7 +397,12 @@ impl<T: Float> MultiLayerNetExtend<T> {
                 .map(|block| &mut block.affine)
                 .chain([&mut self.output])
             {
-                for (grad, &weight) in affine.grad_weight.iter_mut().zip(affine.weight.iter()) {
+                for (grad, &weight) in affine
+                    .grad_weight
+                    .as_mut_slice()
+                    .iter_mut()
+                    .zip(affine.weight.as_slice().iter())
+                {
                     *grad += lambda * weight;
                 }
             }

@@ -77,8 +77,8 @@ impl<T: Float> Optimizer<T> for AdaGrad<T> {
             for ((p, &g), h) in param
                 .value
                 .iter_mut()
-                .zip(param.grad.iter())
-                .zip(h.iter_mut())
+                .zip(param.grad.as_slice().iter())
+                .zip(h.as_mut_slice().iter_mut())
             {
                 *h += g * g;
                 *p -= lr * g / (h.sqrt() + epsilon);

@@ -133,8 +133,15 @@ impl<T: Float> Optimizer<T> for Adam<T> {
             let shape = param.value.shape();
             let m = state_for(&mut self.m, param.name, shape);
             let v = state_for(&mut self.v, param.name, shape);
-            let elements = param.value.iter_mut().zip(param.grad.iter());
-            for (((p, &g), m), v) in elements.zip(m.iter_mut()).zip(v.iter_mut()) {
+            let elements = param
+                .value
+                .as_mut_slice()
+                .iter_mut()
+                .zip(param.grad.as_slice().iter());
+            for (((p, &g), m), v) in elements
+                .zip(m.as_mut_slice().iter_mut())
+                .zip(v.as_mut_slice().iter_mut())
+            {
                 *m += one_minus_beta1 * (g - *m);
                 *v += one_minus_beta2 * (g * g - *v);
                 *p -= lr_t * *m / (v.sqrt() + epsilon);

@@ -392,7 +392,7 @@ pub(crate) mod test_support {
     /// Asserts `actual` equals the row-major `expected` to 1e-12.
     pub fn assert_close(actual: &Matrix<f64>, expected: [f64; 4]) {
         let expected = Matrix::from_row_slice(2, 2, &expected);
-        for (a, e) in actual.iter().zip(expected.iter()) {
+        for (a, e) in actual.as_slice().iter().zip(expected.as_slice().iter()) {
             assert!((a - e).abs() < 1e-12, "got\n{actual}\nexpected\n{expected}");
         }
     }

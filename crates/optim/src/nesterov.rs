@@ -97,8 +97,8 @@ impl<T: Float> Optimizer<T> for Nesterov<T> {
             for ((p, &g), v) in param
                 .value
                 .iter_mut()
-                .zip(param.grad.iter())
-                .zip(v.iter_mut())
+                .zip(param.grad.as_slice().iter())
+                .zip(v.as_mut_slice().iter_mut())
             {
                 *v *= momentum;
                 *v -= lr * g;

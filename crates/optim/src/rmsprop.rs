@@ -95,8 +95,8 @@ impl<T: Float> Optimizer<T> for RmsProp<T> {
             for ((p, &g), h) in param
                 .value
                 .iter_mut()
-                .zip(param.grad.iter())
-                .zip(h.iter_mut())
+                .zip(param.grad.as_slice().iter())
+                .zip(h.as_mut_slice().iter_mut())
             {
                 *h *= decay;
                 *h += one_minus_decay * g * g;

@@ -50,7 +50,12 @@ impl<T: Float> Optimizer<T> for Sgd {
         let lr = T::cast(self.learning_rate);
         for param in params {
             check_gradient(&param);
-            for (p, &g) in param.value.iter_mut().zip(param.grad.iter()) {
+            for (p, &g) in param
+                .value
+                .as_mut_slice()
+                .iter_mut()
+                .zip(param.grad.as_slice().iter())
+            {
                 *p -= lr * g;
             }
         }

@@ -15,16 +15,25 @@ pub fn resize_for<T: Float>(out: &mut Matrix<T>, rows: usize, cols: usize) {
 /// `m[i, j] += row[0, j]` for every sample `i`: NumPy's broadcast of a bias `b` over a batch.
 pub fn add_row_broadcast<T: Float>(m: &mut Matrix<T>, row: &Matrix<T>) {
     assert_eq!(row.shape(), (1, m.ncols()), "bias must be 1×{}", m.ncols());
-    for (mut column, &bias) in m.column_iter_mut().zip(row.iter()) {
-        column.add_scalar_mut(bias);
+    let rows = m.nrows().max(1);
+    // Column-major: each column is one contiguous slice.
+    for (column, &bias) in m.as_mut_slice().chunks_exact_mut(rows).zip(row.as_slice()) {
+        for value in column {
+            *value += bias;
+        }
     }
 }
 
 /// `out[0, j] = Σ_i m[i, j]`: the book's `np.sum(dout, axis=0)` (e.g. `db` of Affine).
 pub fn column_sums_into<T: Float>(m: &Matrix<T>, out: &mut Matrix<T>) {
     resize_for(out, 1, m.ncols());
-    for (sum, column) in out.iter_mut().zip(m.column_iter()) {
-        *sum = column.sum();
+    let rows = m.nrows().max(1);
+    for (sum, column) in out
+        .as_mut_slice()
+        .iter_mut()
+        .zip(m.as_slice().chunks_exact(rows))
+    {
+        *sum = column.iter().fold(T::zero(), |acc, &value| acc + value);
     }
 }
 
