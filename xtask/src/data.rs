@@ -1,0 +1,58 @@
+//! Loading a data set for a command, fetching it first when it is missing.
+
+use crate::fetch;
+use anyhow::{Context, Result};
+use scratchnet_datasets::{Catalog, DatasetKind, Mnist};
+use std::path::PathBuf;
+
+/// Where the data comes from: shared by `train`, `eval` and `experiment`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct DataArgs {
+    /// Data set: `mnist` or `fashion` (Fashion-MNIST, a drop-in with the same format).
+    #[arg(long, default_value = "mnist", value_parser = parse_kind)]
+    pub dataset: DatasetKind,
+    /// Directory holding the four IDX files [default: datasets/mnist or datasets/fashion-mnist
+    /// at the workspace root, or $SCRATCHNET_DATA_DIR].
+    #[arg(long = "data-dir", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Where to fetch the data from if it is missing: an http(s):// URL, a file:// URL or a
+    /// directory holding the `.gz` files; repeatable, tried in order before
+    /// $SCRATCHNET_MNIST_MIRROR and the built-in mirrors.
+    #[arg(long = "mirror", value_name = "URL|DIR")]
+    pub mirrors: Vec<String>,
+}
+
+fn parse_kind(text: &str) -> Result<DatasetKind, String> {
+    text.parse()
+        .map_err(|error: scratchnet_datasets::UnknownDatasetKind| error.to_string())
+}
+
+/// A loaded data set and what identifies it.
+pub struct LoadedData {
+    pub kind: DatasetKind,
+    pub dir: PathBuf,
+    pub mnist: Mnist,
+}
+
+impl LoadedData {
+    /// The pinned SHA-256 of each file, by standard file name.
+    pub fn file_hashes(&self) -> Vec<(String, String)> {
+        Catalog::for_kind(self.kind)
+            .files
+            .iter()
+            .map(|file| (file.name.clone(), file.sha256.to_string()))
+            .collect()
+    }
+}
+
+/// Makes sure the verified files are present (fetching and saying so if not), then loads them.
+pub fn load(args: &DataArgs, quiet: bool) -> Result<LoadedData> {
+    let dir = fetch::ensure_dataset(args.dataset, args.data_dir.clone(), &args.mirrors, quiet)?;
+    let mnist = Mnist::load(&dir, args.dataset)
+        .with_context(|| format!("loading {} from {}", args.dataset, dir.display()))?;
+    Ok(LoadedData {
+        kind: args.dataset,
+        dir,
+        mnist,
+    })
+}
