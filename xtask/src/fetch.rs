@@ -178,10 +178,10 @@ impl Renderer {
     }
 
     fn finish_bar(&mut self) {
-        if let Renderer::Bars { bar } = self {
-            if let Some(bar) = bar.take() {
-                bar.finish_and_clear();
-            }
+        if let Renderer::Bars { bar } = self
+            && let Some(bar) = bar.take()
+        {
+            bar.finish_and_clear();
         }
     }
 }
@@ -246,11 +246,11 @@ impl FetchObserver for Renderer {
                     }
                 }
                 Renderer::Bars { bar: Some(bar) } => {
-                    if let Some(total) = total {
-                        if bar.length() != Some(*total) {
-                            bar.set_style(bar_style(true));
-                            bar.set_length(*total);
-                        }
+                    if let Some(total) = total
+                        && bar.length() != Some(*total)
+                    {
+                        bar.set_style(bar_style(true));
+                        bar.set_length(*total);
                     }
                     bar.set_position(*bytes);
                 }

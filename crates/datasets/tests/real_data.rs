@@ -1,0 +1,90 @@
+//! The real data sets, offline: MNIST from the repository's shared directory mirror and
+//! Fashion-MNIST from Debian's `dataset-fashion-mnist`. Each test is skipped, saying why, when
+//! its data is absent.
+
+use scratchnet_datasets::{DatasetKind, FetchOptions, FileOutcome, Mnist, fetch};
+use std::path::{Path, PathBuf};
+
+const SHARED_MNIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mnist");
+const DEBIAN_FASHION: &str = "/usr/share/datasets/fashion-mnist";
+
+fn available(dir: &str, what: &str) -> Option<PathBuf> {
+    let path = Path::new(dir);
+    if path.join("train-images-idx3-ubyte.gz").is_file() {
+        Some(path.to_path_buf())
+    } else {
+        eprintln!("SKIPPED: {what} not found at {dir}");
+        None
+    }
+}
+
+fn class_counts(labels: &[u8]) -> [usize; 10] {
+    let mut counts = [0; 10];
+    for &l in labels {
+        counts[usize::from(l)] += 1;
+    }
+    counts
+}
+
+/// Fetches `kind` from the local mirror into a fresh directory, twice, and loads it.
+fn fetch_and_load(kind: DatasetKind, mirror: &Path) -> Mnist {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = FetchOptions::new(dir.path());
+    options.mirrors = vec![mirror.display().to_string()];
+    options.use_builtin_mirrors = false;
+    let first = fetch(kind, &options, &mut ()).unwrap();
+    assert!(
+        first
+            .files
+            .iter()
+            .all(|f| matches!(f.outcome, FileOutcome::Downloaded { .. }))
+    );
+    let second = fetch(kind, &options, &mut ()).unwrap();
+    assert!(second.nothing_to_do());
+    // Loading verifies the hashes again, from the cache and from the .gz mirror itself.
+    let from_cache = Mnist::load(dir.path(), kind).unwrap();
+    let from_mirror = Mnist::load(mirror, kind).unwrap();
+    assert_eq!(from_cache, from_mirror);
+    from_cache
+}
+
+#[test]
+fn mnist_from_the_shared_directory_mirror() {
+    let Some(mirror) = available(
+        SHARED_MNIST,
+        "the shared MNIST mirror (../shared/data/mnist)",
+    ) else {
+        return;
+    };
+    let mnist = fetch_and_load(DatasetKind::Mnist, &mirror);
+    assert_eq!((mnist.train.len(), mnist.test.len()), (60_000, 10_000));
+    assert_eq!(mnist.train.image_shape(), (28, 28));
+    assert_eq!(
+        class_counts(mnist.train.labels_u8()),
+        [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    );
+    assert_eq!(mnist.test.labels(5), [7, 2, 1, 0, 4]);
+    // The seed experiment's 300 training images, as the book's float32 inputs.
+    let x = mnist.train.images_f32(300);
+    assert_eq!((x.nrows(), x.ncols()), (300, 784));
+    assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
+    assert_eq!(mnist.train.one_hot::<f32>(300).sum(), 300.0);
+}
+
+#[test]
+fn fashion_mnist_from_the_debian_package() {
+    let Some(mirror) = available(
+        DEBIAN_FASHION,
+        "Fashion-MNIST (apt-get install dataset-fashion-mnist)",
+    ) else {
+        return;
+    };
+    let fashion = fetch_and_load(DatasetKind::FashionMnist, &mirror);
+    assert_eq!((fashion.train.len(), fashion.test.len()), (60_000, 10_000));
+    assert_eq!(class_counts(fashion.train.labels_u8()), [6000; 10]);
+    assert_eq!(class_counts(fashion.test.labels_u8()), [1000; 10]);
+    // Fashion-MNIST's first test items: ankle boot, pullover, trouser, trouser, shirt.
+    assert_eq!(fashion.test.labels(5), [9, 2, 1, 1, 6]);
+    // And MNIST's pinned hashes refuse it.
+    assert!(Mnist::load(&mirror, DatasetKind::Mnist).is_err());
+}
