@@ -13,7 +13,7 @@ use crate::Layer;
 use scratchnet_tensor::{Float, Matrix, resize_for};
 
 /// The book's `10e-7` added to the variance (that is, `1e-6`).
-const EPSILON: f64 = 10e-7;
+pub const EPSILON: f64 = 10e-7;
 
 /// The book's `BatchNormalization(gamma, beta, momentum)`.
 #[derive(Clone, Debug)]

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a [`Dropout`] layer compensates for the units it drops.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum DropoutMode {
     /// The book's: training keeps units unscaled, inference scales by `1 − ratio`.
     #[default]
@@ -40,6 +41,15 @@ pub struct Dropout<T: Float> {
     out: Matrix<T>,
     /// `∂L/∂x` buffer.
     dx: Matrix<T>,
+    /// Random draws of the last mask (reused buffer).
+    draws: Vec<u32>,
+}
+
+/// A unit is kept when its uniform 32-bit draw `u` satisfies `u ≥ ratio·2³²`, i.e.
+/// `u / 2³² ≥ ratio`: the book's `rand() > ratio` at 32-bit resolution.
+fn drop_threshold(dropout_ratio: f64) -> u32 {
+    // ratio < 1, so the product is below 2³² and the cast cannot saturate.
+    (dropout_ratio * 4_294_967_296.0).ceil() as u32
 }
 
 impl<T: Float> Dropout<T> {
@@ -61,6 +71,7 @@ impl<T: Float> Dropout<T> {
             mask: Matrix::zeros(0, 0),
             out: Matrix::zeros(0, 0),
             dx: Matrix::zeros(0, 0),
+            draws: Vec::new(),
         }
     }
 
@@ -117,12 +128,16 @@ impl<T: Float> Dropout<T> {
     /// (one `f64` per unit, like NumPy's `np.random.rand(*x.shape) > ratio`).
     fn draw_mask(&mut self, rows: usize, cols: usize) {
         resize_for(&mut self.mask, rows, cols);
+        // One u32 per unit, filled in bulk from the stream; it is the 32-bit form of the
+        // book's `np.random.rand(*x.shape) > ratio`.
+        self.draws.resize(rows * cols, 0);
+        self.rng.fill(self.draws.as_mut_slice());
+        let threshold = drop_threshold(self.dropout_ratio);
         let mask = self.mask.as_mut_slice();
-        for i in 0..rows {
-            for j in 0..cols {
-                let keep = self.rng.random::<f64>() > self.dropout_ratio;
-                // Column-major storage: element (i, j) lives at i + j·rows.
-                mask[i + j * rows] = if keep { T::one() } else { T::zero() };
+        // Draws are in row-major order (NumPy's); the mask is column-major.
+        for (i, row) in self.draws.chunks_exact(cols.max(1)).enumerate() {
+            for (j, &draw) in row.iter().enumerate() {
+                mask[i + j * rows] = if draw >= threshold { T::one() } else { T::zero() };
             }
         }
     }
@@ -284,7 +299,7 @@ mod tests {
         let mut rng = seeded(9);
         for i in 0..3 {
             for j in 0..4 {
-                let keep = rng.random::<f64>() > RATIO;
+                let keep = f64::from(rng.random::<u32>()) / 4_294_967_296.0 >= RATIO;
                 assert_eq!(
                     dropout.mask()[(i, j)],
                     if keep { 1.0 } else { 0.0 },

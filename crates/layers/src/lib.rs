@@ -60,7 +60,7 @@ mod softmax_with_loss;
 mod test_support;
 
 pub use affine::Affine;
-pub use batch_normalization::BatchNormalization;
+pub use batch_normalization::{BatchNormalization, EPSILON as BATCH_NORM_EPSILON};
 pub use dropout::{Dropout, DropoutMode};
 pub use relu::Relu;
 pub use sigmoid::Sigmoid;

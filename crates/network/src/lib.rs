@@ -30,11 +30,13 @@
 
 mod config;
 mod error;
+mod inference;
 mod multi_layer_net_extend;
 mod persist;
 
 pub use config::{Activation, DropoutConfig, NetworkConfig, WeightInit};
 pub use error::NetworkError;
-pub use multi_layer_net_extend::{Evaluation, INFERENCE_CHUNK_ROWS, MultiLayerNetExtend};
+pub use inference::{Evaluation, INFERENCE_CHUNK_ROWS, Samples};
+pub use multi_layer_net_extend::MultiLayerNetExtend;
 pub use persist::{FORMAT_VERSION, MAGIC};
 pub use scratchnet_layers::DropoutMode;

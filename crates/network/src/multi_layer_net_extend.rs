@@ -5,15 +5,14 @@
 //! `Affine_{L+1} → SoftmaxWithLoss`. Loss = cross-entropy + `0.5·λ·Σ‖W‖²` over every `W`.
 
 use crate::{Activation, NetworkConfig, NetworkError};
-use rayon::prelude::*;
 use scratchnet_layers::{
     Affine, BatchNormalization, Dropout, Layer, Relu, Sigmoid, SoftmaxWithLoss,
 };
 use scratchnet_tensor::random::{self, Rng};
-use scratchnet_tensor::{Float, Matrix, Param, argmax_rows, cross_entropy, softmax_rows};
+use crate::inference::Workspace;
+use scratchnet_tensor::{Float, Matrix, Param};
+use std::sync::Mutex;
 
-/// Rows evaluated together in inference. Fixed, so results do not depend on the thread count.
-pub const INFERENCE_CHUNK_ROWS: usize = 1000;
 
 /// The hidden activation layer of a block.
 pub(crate) enum ActivationLayer<T: Float> {
@@ -29,6 +28,7 @@ impl<T: Float> ActivationLayer<T> {
         }
     }
 
+    #[cfg(test)]
     fn layer(&self) -> &dyn Layer<T> {
         match self {
             Self::Relu(layer) => layer,
@@ -74,7 +74,8 @@ pub(crate) struct HiddenBlock<T: Float> {
 
 impl<T: Float> HiddenBlock<T> {
     /// The block's layers in forward order, for inference.
-    fn layers(&self) -> impl Iterator<Item = &dyn Layer<T>> {
+    #[cfg(test)]
+    pub(crate) fn layers(&self) -> impl Iterator<Item = &dyn Layer<T>> {
         [Some(&self.affine as &dyn Layer<T>)]
             .into_iter()
             .chain([self.batch_norm.as_ref().map(|layer| layer as &dyn Layer<T>)])
@@ -143,6 +144,8 @@ pub struct MultiLayerNetExtend<T: Float = f32> {
     pub(crate) output_names: BlockNames,
     pub(crate) output: Affine<T>,
     pub(crate) last_layer: SoftmaxWithLoss<T>,
+    /// Buffers for single-chunk inference (the per-step batch loss), reused across calls.
+    pub(crate) workspace: Mutex<Workspace<T>>,
 }
 
 impl<T: Float> MultiLayerNetExtend<T> {
@@ -187,6 +190,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             blocks,
             output,
             last_layer: SoftmaxWithLoss::new(),
+            workspace: Mutex::new(Workspace::default()),
         })
     }
 
@@ -216,128 +220,6 @@ impl<T: Float> MultiLayerNetExtend<T> {
             }
         }
         output.forward(out, train)
-    }
-
-    /// Scores (before softmax) in inference mode: running BatchNorm statistics, dropout
-    /// scaling, no caches touched. Large inputs are split into chunks evaluated on all cores.
-    pub fn predict(&self, x: &Matrix<T>) -> Matrix<T> {
-        if x.nrows() <= INFERENCE_CHUNK_ROWS {
-            let mut scratch = InferenceBuffers::default();
-            return self.infer_chunk(x, &mut scratch).clone();
-        }
-        let chunks: Vec<Matrix<T>> = (0..x.nrows())
-            .step_by(INFERENCE_CHUNK_ROWS)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map_init(InferenceBuffers::default, |scratch, start| {
-                let rows = INFERENCE_CHUNK_ROWS.min(x.nrows() - start);
-                scratch.input.copy_from_rows(x, start, rows);
-                let InferenceBuffers { input, ping, pong } = scratch;
-                infer_layers(self.inference_layers(), input, ping, pong).clone()
-            })
-            .collect();
-        let mut scores = Matrix::zeros(x.nrows(), self.config.output_size);
-        for (index, chunk) in chunks.as_slice().iter().enumerate() {
-            scores
-                .rows_mut(index * INFERENCE_CHUNK_ROWS, chunk.nrows())
-                .copy_from(chunk);
-        }
-        scores
-    }
-
-    /// Fraction of rows whose predicted class equals the label, in inference mode and on all
-    /// cores: the book's `accuracy(x, t)`.
-    ///
-    /// # Panics
-    /// If `labels.len() != x.nrows()`.
-    pub fn accuracy(&self, x: &Matrix<T>, labels: &[usize]) -> f64 {
-        assert_eq!(labels.len(), x.nrows(), "one label per row");
-        if labels.is_empty() {
-            return 0.0;
-        }
-        let correct: usize = (0..x.nrows())
-            .step_by(INFERENCE_CHUNK_ROWS)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map_init(InferenceBuffers::default, |scratch, start| {
-                let rows = INFERENCE_CHUNK_ROWS.min(x.nrows() - start);
-                scratch.input.copy_from_rows(x, start, rows);
-                let InferenceBuffers { input, ping, pong } = scratch;
-                let scores = infer_layers(self.inference_layers(), input, ping, pong);
-                argmax_rows(scores)
-                    .iter()
-                    .zip(&labels[start..start + rows])
-                    .filter(|(p, t)| p == t)
-                    .count()
-            })
-            .sum();
-        correct as f64 / labels.len() as f64
-    }
-
-    /// Mean loss (cross-entropy of the softmax plus the weight-decay penalty) and accuracy of
-    /// `x` in inference mode, from one pass on all cores: what the trainer reports per epoch.
-    ///
-    /// # Panics
-    /// If `labels.len() != x.nrows()`.
-    pub fn evaluate(&self, x: &Matrix<T>, labels: &[usize]) -> Evaluation {
-        assert_eq!(labels.len(), x.nrows(), "one label per row");
-        if labels.is_empty() {
-            return Evaluation {
-                loss: self.weight_decay_penalty().as_f64(),
-                accuracy: 0.0,
-            };
-        }
-        let per_chunk: Vec<(f64, usize)> = (0..x.nrows())
-            .step_by(INFERENCE_CHUNK_ROWS)
-            .collect::<Vec<_>>()
-            .into_par_iter()
-            .map_init(InferenceBuffers::default, |scratch, start| {
-                let rows = INFERENCE_CHUNK_ROWS.min(x.nrows() - start);
-                let chunk_labels = &labels[start..start + rows];
-                scratch.input.copy_from_rows(x, start, rows);
-                let InferenceBuffers { input, ping, pong } = scratch;
-                let scores = infer_layers(self.inference_layers(), input, ping, pong);
-                let correct = argmax_rows(scores)
-                    .iter()
-                    .zip(chunk_labels)
-                    .filter(|(p, t)| p == t)
-                    .count();
-                let mut probabilities = Matrix::zeros(0, 0);
-                softmax_rows(scores, &mut probabilities);
-                // Summed, not averaged, so chunks of different sizes combine exactly.
-                let loss_sum = cross_entropy(&probabilities, chunk_labels).as_f64() * rows as f64;
-                (loss_sum, correct)
-            })
-            .collect();
-        let loss_sum: f64 = per_chunk.as_slice().iter().map(|(loss, _)| loss).sum();
-        let correct: usize = per_chunk
-            .as_slice()
-            .iter()
-            .map(|(_, correct)| correct)
-            .sum();
-        let samples = labels.len() as f64;
-        Evaluation {
-            loss: loss_sum / samples + self.weight_decay_penalty().as_f64(),
-            accuracy: correct as f64 / samples,
-        }
-    }
-
-    fn infer_chunk<'a>(
-        &self,
-        x: &Matrix<T>,
-        scratch: &'a mut InferenceBuffers<T>,
-    ) -> &'a Matrix<T> {
-        scratch.input.copy_from_rows(x, 0, x.nrows());
-        let InferenceBuffers { input, ping, pong } = scratch;
-        infer_layers(self.inference_layers(), input, ping, pong)
-    }
-
-    /// Every layer in forward order (without the final softmax).
-    fn inference_layers(&self) -> impl Iterator<Item = &dyn Layer<T>> {
-        self.blocks
-            .iter()
-            .flat_map(HiddenBlock::layers)
-            .chain([&self.output as &dyn Layer<T>])
     }
 
     /// `0.5·λ·Σ‖W‖²` over every weight matrix, the output layer's included.
@@ -488,62 +370,4 @@ impl<T: Float> MultiLayerNetExtend<T> {
             param.value.copy_from(value);
         }
     }
-}
-
-/// Loss and accuracy of a data set in inference mode.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Evaluation {
-    /// Mean cross-entropy plus the weight-decay penalty.
-    pub loss: f64,
-    /// Fraction classified correctly.
-    pub accuracy: f64,
-}
-
-/// Per-thread buffers for inference: the input chunk and two ping-pong activations.
-struct InferenceBuffers<T: Float> {
-    input: Matrix<T>,
-    ping: Matrix<T>,
-    pong: Matrix<T>,
-}
-
-impl<T: Float> Default for InferenceBuffers<T> {
-    fn default() -> Self {
-        Self {
-            input: Matrix::zeros(0, 0),
-            ping: Matrix::zeros(0, 0),
-            pong: Matrix::zeros(0, 0),
-        }
-    }
-}
-
-/// Copying `rows` rows of a matrix starting at `start` into a reused buffer.
-trait CopyFromRows<T: Float> {
-    fn copy_from_rows(&mut self, source: &Matrix<T>, start: usize, rows: usize);
-}
-
-impl<T: Float> CopyFromRows<T> for Matrix<T> {
-    fn copy_from_rows(&mut self, source: &Matrix<T>, start: usize, rows: usize) {
-        scratchnet_tensor::resize_for(self, rows, source.ncols());
-        self.copy_from(&source.rows(start, rows));
-    }
-}
-
-/// Runs `layers` in inference mode over `input`, alternating between two buffers.
-fn infer_layers<'a, 'l, T: Float + 'l>(
-    layers: impl Iterator<Item = &'l dyn Layer<T>>,
-    input: &'a Matrix<T>,
-    mut current: &'a mut Matrix<T>,
-    mut next: &'a mut Matrix<T>,
-) -> &'a Matrix<T> {
-    let mut first = true;
-    for layer in layers {
-        if first {
-            layer.infer(input, current);
-            first = false;
-        } else {
-            layer.infer(current, next);
-            std::mem::swap(&mut current, &mut next);
-        }
-    }
-    if first { input } else { current }
 }

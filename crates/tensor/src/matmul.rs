@@ -7,17 +7,31 @@
 
 use crate::{Float, Matrix};
 
-/// A read-only operand: the matrix and whether it is used transposed.
+/// A read-only operand: a block of consecutive rows of a matrix (usually all of them), and
+/// whether it is used transposed.
 struct Operand<'a, T> {
     matrix: &'a Matrix<T>,
+    first_row: usize,
+    rows: usize,
     transposed: bool,
 }
 
-impl<T: Float> Operand<'_, T> {
+impl<'a, T: Float> Operand<'a, T> {
+    fn whole(matrix: &'a Matrix<T>, transposed: bool) -> Self {
+        Self { matrix, first_row: 0, rows: matrix.nrows(), transposed }
+    }
+
     /// (rows, cols) of the operand as used in the product.
     fn shape(&self) -> (usize, usize) {
-        let (r, c) = self.matrix.shape();
+        let (r, c) = (self.rows, self.matrix.ncols());
         if self.transposed { (c, r) } else { (r, c) }
+    }
+
+    /// Pointer to the block's first element.
+    fn as_ptr(&self) -> *const T {
+        // In bounds: `first_row + rows <= nrows` is checked where the operand is built, and
+        // `first_row` is the offset of element (first_row, 0) in column-major storage.
+        self.matrix.as_slice()[self.first_row.min(self.matrix.len())..].as_ptr()
     }
 
     /// (column stride, row stride) of the operand as used, in elements.
@@ -34,47 +48,39 @@ impl<T: Float> Operand<'_, T> {
 
 /// `out = a·b`; `out` is resized only when its shape differs.
 pub fn matmul<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
-    product(
-        Operand {
-            matrix: a,
-            transposed: false,
-        },
-        Operand {
-            matrix: b,
-            transposed: false,
-        },
-        out,
+    product(Operand::whole(a, false), Operand::whole(b, false), out);
+}
+
+/// `out = a[first_row..first_row + rows, :]·b`: a block of samples times a weight matrix,
+/// read in place (the block is a strided view, nothing is copied).
+///
+/// # Panics
+/// If the block exceeds `a` or the inner dimensions differ.
+pub fn matmul_rows<T: Float>(
+    a: &Matrix<T>,
+    first_row: usize,
+    rows: usize,
+    b: &Matrix<T>,
+    out: &mut Matrix<T>,
+) {
+    assert!(
+        first_row.checked_add(rows).is_some_and(|end| end <= a.nrows()),
+        "matmul_rows: rows {first_row}..{} exceed the {} rows of the matrix",
+        first_row.saturating_add(rows),
+        a.nrows()
     );
+    let block = Operand { matrix: a, first_row, rows, transposed: false };
+    product(block, Operand::whole(b, false), out);
 }
 
 /// `out = aᵀ·b` without copying the transpose (the Affine layer's `dW = xᵀ·dout`).
 pub fn matmul_tn<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
-    product(
-        Operand {
-            matrix: a,
-            transposed: true,
-        },
-        Operand {
-            matrix: b,
-            transposed: false,
-        },
-        out,
-    );
+    product(Operand::whole(a, true), Operand::whole(b, false), out);
 }
 
 /// `out = a·bᵀ` without copying the transpose (the Affine layer's `dx = dout·Wᵀ`).
 pub fn matmul_nt<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
-    product(
-        Operand {
-            matrix: a,
-            transposed: false,
-        },
-        Operand {
-            matrix: b,
-            transposed: true,
-        },
-        out,
-    );
+    product(Operand::whole(a, false), Operand::whole(b, true), out);
 }
 
 fn product<T: Float>(lhs: Operand<'_, T>, rhs: Operand<'_, T>, out: &mut Matrix<T>) {
@@ -108,10 +114,10 @@ fn product<T: Float>(lhs: Operand<'_, T>, rhs: Operand<'_, T>, out: &mut Matrix<
             m as isize,
             1,
             false,
-            lhs.matrix.as_ptr(),
+            lhs.as_ptr(),
             lhs_cs,
             lhs_rs,
-            rhs.matrix.as_ptr(),
+            rhs.as_ptr(),
             rhs_cs,
             rhs_rs,
             T::zero(),
@@ -151,6 +157,24 @@ mod tests {
         matmul_nt(&a, &d, &mut out);
         assert_eq!(out.shape(), (7, 4));
         assert!((&out - &a * d.transpose()).abs().max() < 1e-12);
+    }
+
+    #[test]
+    fn a_block_of_rows_is_read_in_place() {
+        let a = sample(9, 5, 7);
+        let b = sample(5, 4, 8);
+        let mut out = Matrix::zeros(0, 0);
+        matmul_rows(&a, 3, 4, &b, &mut out);
+        assert!((&out - a.rows(3, 4) * &b).abs().max() < 1e-12);
+        matmul_rows(&a, 9, 0, &b, &mut out);
+        assert_eq!(out.shape(), (0, 4));
+    }
+
+    #[test]
+    #[should_panic(expected = "exceed")]
+    fn a_block_beyond_the_matrix_panics() {
+        let mut out = Matrix::zeros(0, 0);
+        matmul_rows(&sample(4, 2, 0), 3, 2, &sample(2, 2, 0), &mut out);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! The training loop.
 
 use crate::{EpochRecord, LabeledData, TrainError, TrainObserver, TrainingHistory};
-use scratchnet_network::MultiLayerNetExtend;
+use scratchnet_network::{MultiLayerNetExtend, Samples};
 use scratchnet_optim::Optimizer;
 use scratchnet_tensor::random::{self, Rng};
-use scratchnet_tensor::{Float, Matrix, resize_for};
+use scratchnet_tensor::{Float, Matrix, SparseRows, resize_for};
 use std::borrow::Cow;
 use std::ops::ControlFlow;
 
@@ -51,9 +51,12 @@ pub struct Trainer<'a, T: Float, O: Optimizer<T> + ?Sized> {
     test: LabeledData<'a, T>,
     config: TrainerConfig,
     rng: Rng,
-    /// The first N rows of each set when `evaluate_sample_num_per_epoch` is set, copied once.
-    train_eval: Cow<'a, Matrix<T>>,
-    test_eval: Cow<'a, Matrix<T>>,
+    /// What each epoch evaluates: the first N rows of each set when
+    /// `evaluate_sample_num_per_epoch` is set, stored sparsely when mostly zero (pixels).
+    train_eval: EvalSet<'a, T>,
+    test_eval: EvalSet<'a, T>,
+    /// The whole test set for the final pass.
+    test_full: EvalSet<'a, T>,
     /// Reused per step: batch indices, images and labels.
     batch_indices: Vec<usize>,
     batch_x: Matrix<T>,
@@ -109,12 +112,18 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
             }
         }
         let first_rows = |x: &'a Matrix<T>| match config.evaluate_sample_num_per_epoch {
-            Some(count) if count < x.nrows() => Cow::Owned(x.rows(0, count).into_owned()),
-            _ => Cow::Borrowed(x),
+            Some(count) if count < x.nrows() => EvalSet::new(Cow::Owned(x.rows(0, count).into_owned())),
+            _ => EvalSet::new(Cow::Borrowed(x)),
+        };
+        let test_eval = first_rows(test.x);
+        let test_full = match config.evaluate_sample_num_per_epoch {
+            Some(count) if count < test.x.nrows() => EvalSet::new(Cow::Borrowed(test.x)),
+            _ => test_eval.clone(),
         };
         Ok(Self {
             train_eval: first_rows(train.x),
-            test_eval: first_rows(test.x),
+            test_eval,
+            test_full,
             network,
             optimizer,
             train,
@@ -170,7 +179,7 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
                 }
             }
         }
-        history.final_test_accuracy = self.network.accuracy(self.test.x, self.test.labels);
+        history.final_test_accuracy = self.network.accuracy(self.test_full.samples(), self.test.labels);
         Ok(history)
     }
 
@@ -198,19 +207,52 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
     }
 
     fn evaluate(&self, epoch: usize, iteration: usize) -> EpochRecord {
-        let train = self.network.evaluate(
-            &self.train_eval,
-            &self.train.labels[..self.train_eval.nrows()],
-        );
-        let test_accuracy = self
-            .network
-            .accuracy(&self.test_eval, &self.test.labels[..self.test_eval.nrows()]);
+        let train_labels = &self.train.labels[..self.train_eval.rows()];
+        let train = self.network.evaluate(self.train_eval.samples(), train_labels);
+        let test_labels = &self.test.labels[..self.test_eval.rows()];
+        let test_accuracy = self.network.accuracy(self.test_eval.samples(), test_labels);
         EpochRecord {
             epoch,
             iteration,
             train_loss: train.loss,
             train_acc: train.accuracy,
             test_acc: test_accuracy,
+        }
+    }
+}
+
+/// Density below which evaluation sets are stored sparsely (MNIST images: ≈0.19).
+const SPARSE_BELOW_DENSITY: f64 = 0.5;
+
+/// A set evaluated every epoch, dense or sparse, whichever makes inference cheaper.
+#[derive(Clone)]
+enum EvalSet<'a, T: Float> {
+    Dense(Cow<'a, Matrix<T>>, usize),
+    Sparse(std::sync::Arc<SparseRows<T>>, usize),
+}
+
+impl<'a, T: Float> EvalSet<'a, T> {
+    fn new(x: Cow<'a, Matrix<T>>) -> Self {
+        let rows = x.nrows();
+        let zeros = x.as_slice().iter().filter(|&&v| v == T::zero()).count();
+        let density = 1.0 - zeros as f64 / x.len().max(1) as f64;
+        if density < SPARSE_BELOW_DENSITY {
+            Self::Sparse(std::sync::Arc::new(SparseRows::from_dense(&x)), rows)
+        } else {
+            Self::Dense(x, rows)
+        }
+    }
+
+    fn rows(&self) -> usize {
+        match self {
+            Self::Dense(_, rows) | Self::Sparse(_, rows) => *rows,
+        }
+    }
+
+    fn samples(&self) -> Samples<'_, T> {
+        match self {
+            Self::Dense(x, _) => Samples::Dense(x),
+            Self::Sparse(x, _) => Samples::Sparse(x),
         }
     }
 }
