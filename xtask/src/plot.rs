@@ -51,6 +51,7 @@ pub fn accuracy_chart(path: &Path, title: &str, series: &[Series]) -> Result<()>
         chart
             .configure_mesh()
             .x_desc("epochs")
+            .x_label_formatter(&|epoch| format!("{epoch:.0}"))
             .y_desc("accuracy")
             .light_line_style(WHITE.mix(0.0))
             .draw()

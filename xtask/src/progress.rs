@@ -47,7 +47,7 @@ impl EpochProgress {
             }
             Self::Lines { total, every } => {
                 let epoch = record.epoch as u64;
-                if epoch == 1 || epoch % every == 0 || epoch == *total {
+                if epoch == 1 || epoch.is_multiple_of(*every) || epoch == *total {
                     eprintln!("epoch {epoch}/{total}: {summary}");
                 }
             }

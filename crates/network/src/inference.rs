@@ -15,8 +15,8 @@ use crate::multi_layer_net_extend::{ActivationLayer, HiddenBlock};
 use rayon::prelude::*;
 use scratchnet_layers::{BATCH_NORM_EPSILON, DropoutMode};
 use scratchnet_tensor::{
-    Float, Matrix, SparseRows, add_row_broadcast, argmax_rows, cross_entropy, matmul, matmul_rows,
-    softmax_rows,
+    Float, Matrix, SparseRows, SparseWeights, add_row_broadcast, argmax_rows, cross_entropy,
+    matmul, matmul_rows, softmax_rows,
 };
 
 /// Rows evaluated together in inference. Fixed, so results do not depend on the thread count.
@@ -81,15 +81,19 @@ pub(crate) struct Workspace<T: Float> {
 
 impl<T: Float> Default for Workspace<T> {
     fn default() -> Self {
-        Self { current: Matrix::zeros(0, 0), next: Matrix::zeros(0, 0), probabilities: Matrix::zeros(0, 0) }
+        Self {
+            current: Matrix::zeros(0, 0),
+            next: Matrix::zeros(0, 0),
+            probabilities: Matrix::zeros(0, 0),
+        }
     }
 }
 
 /// The first layer's weights in the form the input needs: as they are for a dense input,
-/// transposed (each weight row contiguous) for a sparse one.
+/// row by row and padded (see `SparseWeights`) for a sparse one.
 enum FirstWeights<'a, T: Float> {
     Dense(&'a Matrix<T>),
-    SparseTransposed(Matrix<T>),
+    Sparse(SparseWeights<T>),
 }
 
 impl<T: Float> MultiLayerNetExtend<T> {
@@ -103,7 +107,9 @@ impl<T: Float> MultiLayerNetExtend<T> {
         let chunks = self.map_chunks(x, |_, scores, _| scores.clone());
         let mut scores = Matrix::zeros(x.nrows(), self.config.output_size);
         for (index, chunk) in chunks.iter().enumerate() {
-            scores.rows_mut(index * INFERENCE_CHUNK_ROWS, chunk.nrows()).copy_from(chunk);
+            scores
+                .rows_mut(index * INFERENCE_CHUNK_ROWS, chunk.nrows())
+                .copy_from(chunk);
         }
         scores
     }
@@ -119,7 +125,9 @@ impl<T: Float> MultiLayerNetExtend<T> {
             return 0.0;
         }
         let correct: usize = self
-            .map_chunks(x, |first_row, scores, _| correct_in(scores, &labels[first_row..first_row + scores.nrows()]))
+            .map_chunks(x, |first_row, scores, _| {
+                correct_in(scores, &labels[first_row..first_row + scores.nrows()])
+            })
             .into_iter()
             .sum();
         correct as f64 / labels.len() as f64
@@ -135,19 +143,26 @@ impl<T: Float> MultiLayerNetExtend<T> {
         assert_eq!(labels.len(), x.nrows(), "one label per sample");
         let penalty = self.weight_decay_penalty().as_f64();
         if labels.is_empty() {
-            return Evaluation { loss: penalty, accuracy: 0.0 };
+            return Evaluation {
+                loss: penalty,
+                accuracy: 0.0,
+            };
         }
         let per_chunk = self.map_chunks(x, |first_row, scores, probabilities| {
             let chunk_labels = &labels[first_row..first_row + scores.nrows()];
             softmax_rows(scores, probabilities);
             // Summed, not averaged, so chunks of different sizes combine exactly.
-            let loss_sum = cross_entropy(probabilities, chunk_labels).as_f64() * scores.nrows() as f64;
+            let loss_sum =
+                cross_entropy(probabilities, chunk_labels).as_f64() * scores.nrows() as f64;
             (loss_sum, correct_in(scores, chunk_labels))
         });
         let loss_sum: f64 = per_chunk.iter().map(|(loss, _)| loss).sum();
         let correct: usize = per_chunk.iter().map(|(_, correct)| correct).sum();
         let samples = labels.len() as f64;
-        Evaluation { loss: loss_sum / samples + penalty, accuracy: correct as f64 / samples }
+        Evaluation {
+            loss: loss_sum / samples + penalty,
+            accuracy: correct as f64 / samples,
+        }
     }
 
     /// Runs every chunk of `x` through the network and maps its scores with `f(first_row,
@@ -180,14 +195,21 @@ impl<T: Float> MultiLayerNetExtend<T> {
             };
         }
         let starts: Vec<usize> = (0..x.nrows()).step_by(INFERENCE_CHUNK_ROWS).collect();
-        starts.into_par_iter().map_init(Workspace::default, run).collect()
+        starts
+            .into_par_iter()
+            .map_init(Workspace::default, run)
+            .collect()
     }
 
     fn first_weights<'a>(&'a self, x: Samples<'_, T>) -> FirstWeights<'a, T> {
-        let weight = &self.blocks.first().map_or(&self.output, |block| &block.affine).weight;
+        let weight = &self
+            .blocks
+            .first()
+            .map_or(&self.output, |block| &block.affine)
+            .weight;
         match x {
             Samples::Dense(_) => FirstWeights::Dense(weight),
-            Samples::Sparse(_) => FirstWeights::SparseTransposed(weight.transpose()),
+            Samples::Sparse(_) => FirstWeights::Sparse(SparseWeights::new(weight)),
         }
     }
 
@@ -202,9 +224,11 @@ impl<T: Float> MultiLayerNetExtend<T> {
     ) {
         let Workspace { current, next, .. } = workspace;
         match (x, first) {
-            (Samples::Dense(x), FirstWeights::Dense(weight)) => matmul_rows(x, first_row, rows, weight, current),
-            (Samples::Sparse(x), FirstWeights::SparseTransposed(weight_t)) => {
-                x.matmul_rows(first_row, rows, weight_t, current)
+            (Samples::Dense(x), FirstWeights::Dense(weight)) => {
+                matmul_rows(x, first_row, rows, weight, current)
+            }
+            (Samples::Sparse(x), FirstWeights::Sparse(weight)) => {
+                x.matmul_rows(first_row, rows, weight, current)
             }
             _ => unreachable!("first_weights matches the kind of samples"),
         }
@@ -241,7 +265,11 @@ impl<T: Float> MultiLayerNetExtend<T> {
 
 /// Number of rows whose argmax equals the label.
 fn correct_in<T: Float>(scores: &Matrix<T>, labels: &[usize]) -> usize {
-    argmax_rows(scores).iter().zip(labels).filter(|(predicted, label)| predicted == label).count()
+    argmax_rows(scores)
+        .iter()
+        .zip(labels)
+        .filter(|(predicted, label)| predicted == label)
+        .count()
 }
 
 /// Turns `z = x·W` into the block's output in one pass per column: `+ b`, BatchNorm with the
@@ -317,7 +345,11 @@ mod tests {
             let mut x = random::normal_matrix::<f32>(2500, 12, 1.0, &mut random::seeded(5));
             x.apply(|v| *v = v.max(0.0)); // half zeros, like pixels
             let reference = net.predict_layer_by_layer(&x);
-            assert_eq!(net.predict(&x), reference, "{activation:?} bn={batchnorm} {mode:?}");
+            assert_eq!(
+                net.predict(&x),
+                reference,
+                "{activation:?} bn={batchnorm} {mode:?}"
+            );
             let sparse_scores = net.predict(&SparseRows::from_dense(&x));
             assert!((sparse_scores - &reference).abs().max() < 1e-4);
         }

@@ -4,15 +4,14 @@
 //! Hidden block *i*: `Affine_i → [BatchNorm_i] → activation_i → [Dropout_i]`, then
 //! `Affine_{L+1} → SoftmaxWithLoss`. Loss = cross-entropy + `0.5·λ·Σ‖W‖²` over every `W`.
 
+use crate::inference::Workspace;
 use crate::{Activation, NetworkConfig, NetworkError};
 use scratchnet_layers::{
     Affine, BatchNormalization, Dropout, Layer, Relu, Sigmoid, SoftmaxWithLoss,
 };
 use scratchnet_tensor::random::{self, Rng};
-use crate::inference::Workspace;
 use scratchnet_tensor::{Float, Matrix, Param};
 use std::sync::Mutex;
-
 
 /// The hidden activation layer of a block.
 pub(crate) enum ActivationLayer<T: Float> {

@@ -18,7 +18,12 @@ struct Operand<'a, T> {
 
 impl<'a, T: Float> Operand<'a, T> {
     fn whole(matrix: &'a Matrix<T>, transposed: bool) -> Self {
-        Self { matrix, first_row: 0, rows: matrix.nrows(), transposed }
+        Self {
+            matrix,
+            first_row: 0,
+            rows: matrix.nrows(),
+            transposed,
+        }
     }
 
     /// (rows, cols) of the operand as used in the product.
@@ -64,12 +69,19 @@ pub fn matmul_rows<T: Float>(
     out: &mut Matrix<T>,
 ) {
     assert!(
-        first_row.checked_add(rows).is_some_and(|end| end <= a.nrows()),
+        first_row
+            .checked_add(rows)
+            .is_some_and(|end| end <= a.nrows()),
         "matmul_rows: rows {first_row}..{} exceed the {} rows of the matrix",
         first_row.saturating_add(rows),
         a.nrows()
     );
-    let block = Operand { matrix: a, first_row, rows, transposed: false };
+    let block = Operand {
+        matrix: a,
+        first_row,
+        rows,
+        transposed: false,
+    };
     product(block, Operand::whole(b, false), out);
 }
 

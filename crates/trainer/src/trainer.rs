@@ -112,7 +112,9 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
             }
         }
         let first_rows = |x: &'a Matrix<T>| match config.evaluate_sample_num_per_epoch {
-            Some(count) if count < x.nrows() => EvalSet::new(Cow::Owned(x.rows(0, count).into_owned())),
+            Some(count) if count < x.nrows() => {
+                EvalSet::new(Cow::Owned(x.rows(0, count).into_owned()))
+            }
             _ => EvalSet::new(Cow::Borrowed(x)),
         };
         let test_eval = first_rows(test.x);
@@ -179,7 +181,9 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
                 }
             }
         }
-        history.final_test_accuracy = self.network.accuracy(self.test_full.samples(), self.test.labels);
+        history.final_test_accuracy = self
+            .network
+            .accuracy(self.test_full.samples(), self.test.labels);
         Ok(history)
     }
 
@@ -208,7 +212,9 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
 
     fn evaluate(&self, epoch: usize, iteration: usize) -> EpochRecord {
         let train_labels = &self.train.labels[..self.train_eval.rows()];
-        let train = self.network.evaluate(self.train_eval.samples(), train_labels);
+        let train = self
+            .network
+            .evaluate(self.train_eval.samples(), train_labels);
         let test_labels = &self.test.labels[..self.test_eval.rows()];
         let test_accuracy = self.network.accuracy(self.test_eval.samples(), test_labels);
         EpochRecord {
