@@ -3,6 +3,7 @@
 mod compare;
 mod data;
 mod eval;
+mod experiment;
 mod fetch;
 mod plot;
 mod progress;
@@ -35,6 +36,8 @@ enum Command {
     Compare(compare::CompareArgs),
     /// Report the test accuracy of a saved network.
     Eval(eval::EvalArgs),
+    /// Reproduce a figure of chapter 6 on MNIST: CSV, SVG and a verdict in results/NAME/.
+    Experiment(experiment::ExperimentArgs),
 }
 
 /// A mistake in the command line found after parsing (e.g. a size beyond the data set):
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Train(args) => train::run(args),
         Command::Compare(args) => compare::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Experiment(args) => experiment::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -124,25 +124,21 @@ impl<T: Float> Dropout<T> {
         }
     }
 
-    /// Draws a new keep-mask of the given shape, `uniform[0, 1) > ratio`, in row-major order
-    /// (one `f64` per unit, like NumPy's `np.random.rand(*x.shape) > ratio`).
+    /// Draws a new keep-mask of the given shape, the book's `np.random.rand(*x.shape) > ratio`:
+    /// one uniform `u32` per unit, in storage (column-major) order.
     fn draw_mask(&mut self, rows: usize, cols: usize) {
         resize_for(&mut self.mask, rows, cols);
-        // One u32 per unit, filled in bulk from the stream; it is the 32-bit form of the
-        // book's `np.random.rand(*x.shape) > ratio`.
+        // One u32 per unit, filled in bulk from the stream.
         self.draws.resize(rows * cols, 0);
         self.rng.fill(self.draws.as_mut_slice());
         let threshold = drop_threshold(self.dropout_ratio);
-        let mask = self.mask.as_mut_slice();
-        // Draws are in row-major order (NumPy's); the mask is column-major.
-        for (i, row) in self.draws.chunks_exact(cols.max(1)).enumerate() {
-            for (j, &draw) in row.iter().enumerate() {
-                mask[i + j * rows] = if draw >= threshold {
-                    T::one()
-                } else {
-                    T::zero()
-                };
-            }
+        // Draws map to units in storage (column-major) order: one pass that vectorises.
+        for (unit, &draw) in self.mask.as_mut_slice().iter_mut().zip(&self.draws) {
+            *unit = if draw >= threshold {
+                T::one()
+            } else {
+                T::zero()
+            };
         }
     }
 
@@ -297,12 +293,12 @@ mod tests {
     }
 
     #[test]
-    fn masks_follow_the_rng_stream_in_row_major_order() {
+    fn masks_follow_the_rng_stream_in_storage_order() {
         let mut dropout = layer(DropoutMode::Book, 9);
         dropout.forward(&Matrix::from_element(3, 4, 1.0), true);
         let mut rng = seeded(9);
-        for i in 0..3 {
-            for j in 0..4 {
+        for j in 0..4 {
+            for i in 0..3 {
                 let keep = f64::from(rng.random::<u32>()) / 4_294_967_296.0 >= RATIO;
                 assert_eq!(
                     dropout.mask()[(i, j)],
@@ -382,9 +378,7 @@ mod tests {
             let numeric =
                 numerical_gradient(&mut x, |x| weighted_sum(dropout.forward(x, true), &r));
             assert_gradients_match(&format!("Dropout {mode:?} dx"), &dx, &numeric);
-            assert!(
-                dx.as_slice().contains(&0.0) && dx.as_slice().iter().any(|&v| v != 0.0)
-            );
+            assert!(dx.as_slice().contains(&0.0) && dx.as_slice().iter().any(|&v| v != 0.0));
         }
     }
 

@@ -141,7 +141,8 @@ impl<T: Float> SparseProduct<'_, T> {
     /// Runs the fastest kernel this CPU and scalar type allow: hand-written AVX-512 for `f32`
     /// (checked at run time, like the `gemm` crate's kernels, so a portable binary still uses
     /// it), otherwise the portable kernel compiled for AVX2 or the baseline. Every kernel
-    /// multiplies and adds separately (no FMA) in the same order, so they agree to the bit.
+    /// uses fused multiply-adds (exactly rounded on every CPU, in software where there is no FMA
+    /// unit) in the same order, so they agree to the bit.
     fn run(self) {
         #[cfg(target_arch = "x86_64")]
         {
@@ -153,8 +154,10 @@ impl<T: Float> SparseProduct<'_, T> {
                 // SAFETY: the CPU has AVX-512F (checked) and T is f32 (checked).
                 return unsafe { avx512::run_f32(self, tiles) };
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2 (checked just above).
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                // SAFETY: the CPU supports AVX2 and FMA (checked just above).
                 return unsafe { self.run_avx2() };
             }
         }
@@ -162,7 +165,7 @@ impl<T: Float> SparseProduct<'_, T> {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
+    #[target_feature(enable = "avx2,fma")]
     unsafe fn run_avx2(self) {
         self.kernel();
     }
@@ -218,7 +221,7 @@ mod avx512 {
     use super::{MAX_REGISTER_TILES, SparseProduct, TILE};
     use crate::Float;
     use std::arch::x86_64::{
-        __m512, _mm512_add_ps, _mm512_loadu_ps, _mm512_mul_ps, _mm512_set1_ps, _mm512_setzero_ps,
+        __m512, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_setzero_ps,
         _mm512_storeu_ps,
     };
 
@@ -242,7 +245,7 @@ mod avx512 {
     }
 
     /// One sample at a time, its `TILES` accumulators of 16 lanes held in registers for all of
-    /// its non-zero entries: `acc += broadcast(value) · W[column, :]`, multiply then add.
+    /// its non-zero entries: `acc = fma(broadcast(value), W[column, :], acc)`.
     ///
     /// # Safety
     /// As [`run_f32`], with `TILES · 16` the padded width of the weights.
@@ -286,7 +289,7 @@ mod avx512 {
                 for (tile, accumulator) in acc.iter_mut().enumerate() {
                     // SAFETY: `weight_row` holds TILES·16 floats, so 16 from tile·16 are in bounds.
                     let w = unsafe { _mm512_loadu_ps(weight_row.as_ptr().add(tile * TILE)) };
-                    *accumulator = _mm512_add_ps(*accumulator, _mm512_mul_ps(broadcast, w));
+                    *accumulator = _mm512_fmadd_ps(broadcast, w, *accumulator);
                 }
             };
             let pairs = columns.chunks_exact(2).zip(values.chunks_exact(2));
@@ -316,12 +319,13 @@ mod avx512 {
     }
 }
 
-/// `acc += value · weights` over one tile: a fixed trip count the compiler turns into whole
-/// vector registers.
+/// `acc += value · weights` over one tile, each element a fused multiply-add (one rounding,
+/// like the AVX-512 kernel's `vfmadd`): a fixed trip count the compiler turns into whole vector
+/// registers.
 #[inline(always)]
 fn axpy_tile<T: Float>(acc: &mut [T; TILE], value: T, weights: &[T; TILE]) {
     for i in 0..TILE {
-        acc[i] += value * weights[i];
+        acc[i] = value.mul_add(weights[i], acc[i]);
     }
 }
 

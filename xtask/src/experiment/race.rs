@@ -1,0 +1,193 @@
+//! The loop of the book's `optimizer_compare_mnist.py` and `weight_init_compare.py`: several
+//! networks, each iteration one mini-batch of 128 drawn from the whole training set, the same
+//! batch for every network; the training loss of every iteration is recorded.
+
+use super::{Progress, run_seed, tail_mean};
+use anyhow::Result;
+use rayon::prelude::*;
+use scratchnet_datasets::Split;
+use scratchnet_network::{MultiLayerNetExtend, NetworkConfig};
+use scratchnet_optim::{AnyOptimizer, Optimizer};
+use scratchnet_tensor::{Matrix, random};
+
+/// The book's mini-batch size in both scripts.
+pub const BATCH_SIZE: usize = 128;
+/// The book's hidden layers in both scripts: four of 100.
+pub const HIDDEN: [usize; 4] = [100; 4];
+/// The book's `smooth_curve` window length (it uses a Kaiser window; here a plain moving
+/// average of the same length, centred, narrower at the ends).
+pub const SMOOTH_WINDOW: usize = 11;
+/// Seed index of the batch stream every contestant shares.
+const BATCH_STREAM: u64 = u64::MAX;
+
+/// One network of the race: its name, configuration and optimizer.
+pub struct Contestant {
+    pub name: String,
+    pub config: NetworkConfig,
+    pub optimizer: AnyOptimizer<f32>,
+}
+
+/// A contestant's losses, one per iteration.
+pub struct LossCurve {
+    pub name: String,
+    pub losses: Vec<f64>,
+}
+
+impl LossCurve {
+    /// The loss the run ends at: the mean of the last tenth of its iterations.
+    pub fn final_loss(&self) -> f64 {
+        tail_mean(&self.losses)
+    }
+}
+
+/// Trains every contestant for `iterations` steps on the same batches, contestants in
+/// parallel. Contestant `i` draws its weights from `run_seed(seed, i)`; the batches come from
+/// one stream every contestant replays, so the order of scheduling changes nothing.
+pub fn race(
+    train: &Split,
+    contestants: Vec<Contestant>,
+    iterations: usize,
+    seed: u64,
+    progress: &Progress,
+) -> Result<Vec<LossCurve>> {
+    contestants
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, contestant)| {
+            run_one(train, contestant, iterations, seed, index as u64, progress)
+        })
+        .collect()
+}
+
+fn run_one(
+    train: &Split,
+    contestant: Contestant,
+    iterations: usize,
+    seed: u64,
+    index: u64,
+    progress: &Progress,
+) -> Result<LossCurve> {
+    let Contestant {
+        name,
+        config,
+        mut optimizer,
+    } = contestant;
+    let mut network =
+        MultiLayerNetExtend::<f32>::new(config, &mut random::seeded(run_seed(seed, index)))?;
+    let mut batches = random::seeded(run_seed(seed, BATCH_STREAM));
+    let mut indices = Vec::with_capacity(BATCH_SIZE);
+    let mut x_batch = Matrix::zeros(BATCH_SIZE, train.image_size());
+    let mut t_batch = Vec::with_capacity(BATCH_SIZE);
+    let mut losses = Vec::with_capacity(iterations);
+    for iteration in 0..iterations {
+        random::choice_with_replacement(train.len(), BATCH_SIZE, &mut batches, &mut indices);
+        gather_batch(train, &indices, &mut x_batch, &mut t_batch);
+        // The training-mode loss of the batch, computed by the forward pass of the gradient
+        // (the book calls `network.loss(x_batch, t_batch)` after the update instead).
+        let loss = network.gradient(&x_batch, &t_batch);
+        optimizer.update(&mut network.params_mut());
+        losses.push(f64::from(loss));
+        if (iteration + 1) % 10 == 0 {
+            progress.advance(10);
+        }
+    }
+    progress.advance((iterations % 10) as u64);
+    Ok(LossCurve { name, losses })
+}
+
+/// The images at `indices` as f32 in [0, 1] (the book's `normalize=True`), converted from the
+/// bytes per batch so the 60,000 training images never need a float copy.
+fn gather_batch(split: &Split, indices: &[usize], x: &mut Matrix<f32>, labels: &mut Vec<usize>) {
+    let labels_u8 = split.labels_u8();
+    labels.clear();
+    for (row, &index) in indices.iter().enumerate() {
+        for (column, &pixel) in split.image_u8(index).iter().enumerate() {
+            x[(row, column)] = f32::from(pixel) / 255.0;
+        }
+        labels.push(usize::from(labels_u8[index]));
+    }
+}
+
+/// The book's `smooth_curve` in spirit: a centred moving average over [`SMOOTH_WINDOW`]
+/// values (fewer at the ends), so the curve keeps its length.
+pub fn smooth(values: &[f64]) -> Vec<f64> {
+    let half = SMOOTH_WINDOW / 2;
+    (0..values.len())
+        .map(|i| {
+            let window = &values[i.saturating_sub(half)..(i + half + 1).min(values.len())];
+            window.iter().sum::<f64>() / window.len() as f64
+        })
+        .collect()
+}
+
+/// The CSV of a race: `series,iteration,loss,smoothed_loss`, iterations from 1.
+pub fn table(curves: &[LossCurve]) -> super::Table {
+    let rows = curves
+        .iter()
+        .flat_map(|curve| {
+            curve
+                .losses
+                .iter()
+                .zip(smooth(&curve.losses))
+                .enumerate()
+                .map(|(i, (loss, smoothed))| {
+                    vec![
+                        curve.name.clone(),
+                        (i + 1).to_string(),
+                        loss.to_string(),
+                        smoothed.to_string(),
+                    ]
+                })
+        })
+        .collect();
+    super::Table {
+        header: vec!["series", "iteration", "loss", "smoothed_loss"],
+        rows,
+    }
+}
+
+/// The smoothed curves as chart lines, in the palette's order.
+pub fn chart_lines(curves: &[LossCurve]) -> Vec<super::charts::Line> {
+    curves
+        .iter()
+        .enumerate()
+        .map(|(index, curve)| super::charts::Line {
+            label: curve.name.clone(),
+            points: smooth(&curve.losses)
+                .into_iter()
+                .enumerate()
+                .map(|(i, loss)| ((i + 1) as f64, loss))
+                .collect(),
+            color: super::charts::color(index),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smoothing_keeps_length_and_flattens_noise() {
+        let noisy: Vec<f64> = (0..100)
+            .map(|i| if i % 2 == 0 { 1.0 } else { 3.0 })
+            .collect();
+        let smoothed = smooth(&noisy);
+        assert_eq!(smoothed.len(), 100);
+        assert!(smoothed[10..90].iter().all(|v| (v - 2.0).abs() < 0.2));
+        assert_eq!(smooth(&[5.0]), vec![5.0]);
+    }
+
+    #[test]
+    fn batches_are_the_images_scaled_to_unit_range() {
+        let images = vec![0, 255, 51, 102, 0, 0, 0, 0, 7, 7, 7, 7];
+        let split = Split::from_raw(images, vec![3, 1, 4], 2, 2).unwrap();
+        let mut x = Matrix::zeros(2, 4);
+        let mut labels = Vec::new();
+        gather_batch(&split, &[1, 0], &mut x, &mut labels);
+        assert_eq!(labels, vec![1, 3]);
+        assert_eq!(x[(1, 1)], 1.0);
+        assert_eq!(x[(1, 2)], 0.2);
+        assert_eq!(x[(0, 0)], 0.0);
+    }
+}

@@ -1,0 +1,271 @@
+//! `cargo xtask experiment NAME --quick` on the real MNIST: each experiment runs its real code
+//! path and the lesson of its figure must show in its CSV. Skipped (with a message) when the
+//! shared MNIST copy is absent.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MNIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/mnist");
+const LN_10: f64 = std::f64::consts::LN_10;
+
+fn mnist_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(MNIST);
+    if dir.join("train-images-idx3-ubyte.gz").exists() {
+        Some(dir)
+    } else {
+        eprintln!("skipped: no MNIST at {MNIST}");
+        None
+    }
+}
+
+fn xtask() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+}
+
+/// Runs `experiment NAME --quick` into a fresh directory; returns it and stdout.
+fn run_quick(
+    name: &str,
+    tag: &str,
+    extra: &[&str],
+    threads: Option<&str>,
+) -> Option<(PathBuf, String)> {
+    let data = mnist_dir()?;
+    let out = std::env::temp_dir().join(format!(
+        "scratchnet-experiment-{name}-{tag}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut command = xtask();
+    command
+        .args([
+            "experiment",
+            name,
+            "--quick",
+            "--quiet",
+            "--seed",
+            "0",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .arg("--out-dir")
+        .arg(&out)
+        .args(extra);
+    if let Some(threads) = threads {
+        command.env("RAYON_NUM_THREADS", threads);
+    }
+    let output = command.output().expect("running xtask");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    check_outputs(&out, name, &stdout);
+    Some((out, stdout))
+}
+
+/// The CSV, an SVG and the verdict exist, and the printed verdict is the file's.
+fn check_outputs(out: &Path, name: &str, stdout: &str) {
+    let svg = std::fs::read_to_string(out.join(format!("{name}.svg"))).expect("the SVG");
+    assert!(svg.contains("<svg") && svg.contains("</svg>"));
+    let verdict = std::fs::read_to_string(out.join("verdict.txt")).expect("verdict.txt");
+    assert!(!verdict.trim().is_empty());
+    assert_eq!(stdout.trim(), verdict.trim());
+    assert!(out.join(format!("{name}.csv")).exists());
+}
+
+/// The CSV as rows of column name → field.
+fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).expect("the CSV");
+    let headers = reader.headers().expect("a header").clone();
+    reader
+        .records()
+        .map(|row| {
+            let row = row.expect("a row");
+            headers
+                .iter()
+                .map(String::from)
+                .zip(row.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn number(row: &BTreeMap<String, String>, column: &str) -> f64 {
+    row[column]
+        .parse()
+        .unwrap_or_else(|_| panic!("{column} is not a number in {row:?}"))
+}
+
+/// Each series' values of `column`, in file order.
+fn by_series(rows: &[BTreeMap<String, String>], column: &str) -> BTreeMap<String, Vec<f64>> {
+    let mut series: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for row in rows {
+        series
+            .entry(row["series"].clone())
+            .or_default()
+            .push(number(row, column));
+    }
+    series
+}
+
+/// Mean of the last tenth: the final value of a noisy curve.
+fn final_value(values: &[f64]) -> f64 {
+    let tail = (values.len() / 10).max(1);
+    values[values.len() - tail..].iter().sum::<f64>() / tail as f64
+}
+
+fn final_gap(rows: &[BTreeMap<String, String>], series: &str) -> f64 {
+    let train = by_series(rows, "train_acc");
+    let test = by_series(rows, "test_acc");
+    final_value(&train[series]) - final_value(&test[series])
+}
+
+#[test]
+fn momentum_adagrad_and_adam_end_below_sgd() {
+    let Some((out, _)) = run_quick("optimizers", "t", &[], None) else {
+        return;
+    };
+    let losses = by_series(&read_csv(&out.join("optimizers.csv")), "loss");
+    assert_eq!(losses["SGD"].len(), 200);
+    let sgd = final_value(&losses["SGD"]);
+    for name in ["Momentum", "AdaGrad", "Adam"] {
+        let loss = final_value(&losses[name]);
+        assert!(loss < sgd, "{name} ends at {loss:.3}, SGD at {sgd:.3}");
+    }
+}
+
+#[test]
+fn std_001_stalls_near_ln_10_while_he_learns() {
+    let Some((out, verdict)) = run_quick("weight-init", "t", &[], None) else {
+        return;
+    };
+    let losses = by_series(&read_csv(&out.join("weight-init.csv")), "loss");
+    let stalled = final_value(&losses["std=0.01"]);
+    let he = final_value(&losses["He"]);
+    assert!(
+        (stalled - LN_10).abs() < 0.05,
+        "std 0.01 ends at {stalled:.3}"
+    );
+    assert!(he < 1.5, "He ends at {he:.3}");
+    assert!(verdict.starts_with("std=0.01 does not learn"), "{verdict}");
+}
+
+#[test]
+fn weight_decay_shrinks_the_train_test_gap() {
+    let Some((out, _)) = run_quick("weight-decay", "t", &[], None) else {
+        return;
+    };
+    let rows = read_csv(&out.join("weight-decay.csv"));
+    let plain = final_gap(&rows, "λ = 0 (fig. 6-20)");
+    let decayed = final_gap(&rows, "λ = 0.1 (fig. 6-21)");
+    assert!(
+        plain > 0.15,
+        "the plain network should overfit, gap {plain:.3}"
+    );
+    assert!(
+        decayed < plain,
+        "gap with decay {decayed:.3}, without {plain:.3}"
+    );
+}
+
+#[test]
+fn dropout_shrinks_the_train_test_gap() {
+    let Some((out, verdict)) = run_quick("dropout", "t", &["--dropout", "0.15"], None) else {
+        return;
+    };
+    let rows = read_csv(&out.join("dropout.csv"));
+    let plain = final_gap(&rows, "no dropout");
+    let dropped = final_gap(&rows, "dropout 0.15");
+    assert!(
+        dropped < plain,
+        "gap with dropout {dropped:.3}, without {plain:.3}"
+    );
+    assert!(verdict.starts_with("dropout 0.15 shrinks"), "{verdict}");
+}
+
+#[test]
+fn batchnorm_grid_has_every_scale_and_both_series() {
+    let Some((out, verdict)) = run_quick("batchnorm", "t", &[], None) else {
+        return;
+    };
+    let rows = read_csv(&out.join("batchnorm.csv"));
+    let scales: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .map(|row| row["weight_scale"].as_str())
+        .collect();
+    assert_eq!(scales.len(), 4);
+    assert!(
+        rows.iter()
+            .all(|row| (0.0..=1.0).contains(&number(row, "train_acc")))
+    );
+    assert!(verdict.contains("of 4 scales"), "{verdict}");
+}
+
+/// Ranked by final validation accuracy, best first; and every per-epoch "test" accuracy is a
+/// multiple of 1/100 — measured on the 100 held-out images, never on the 10,000 test images —
+/// and the CSV is the same with one thread as with two.
+#[test]
+fn search_ranks_by_validation_accuracy_on_held_out_training_images() {
+    let Some((out, _)) = run_quick("hyperparams", "one-thread", &[], Some("1")) else {
+        return;
+    };
+    let Some((out_two, _)) = run_quick("hyperparams", "two-threads", &[], Some("2")) else {
+        return;
+    };
+    let csv = std::fs::read_to_string(out.join("hyperparams.csv")).expect("the CSV");
+    let csv_two = std::fs::read_to_string(out_two.join("hyperparams.csv")).expect("the CSV");
+    assert_eq!(csv, csv_two, "results depend on the thread count");
+
+    let rows = read_csv(&out.join("hyperparams.csv"));
+    let mut finals: BTreeMap<u64, (f64, usize)> = BTreeMap::new();
+    for row in &rows {
+        let accuracy = number(row, "val_acc");
+        assert!(
+            (accuracy * 100.0 - (accuracy * 100.0).round()).abs() < 1e-9,
+            "{accuracy}"
+        );
+        let epoch = number(row, "epoch") as usize;
+        let entry = finals
+            .entry(number(row, "rank") as u64)
+            .or_insert((accuracy, epoch));
+        if epoch >= entry.1 {
+            *entry = (accuracy, epoch);
+        }
+    }
+    assert_eq!(finals.len(), 8);
+    let ranked: Vec<f64> = finals.values().map(|&(accuracy, _)| accuracy).collect();
+    assert!(
+        ranked.windows(2).all(|pair| pair[0] >= pair[1]),
+        "{ranked:?}"
+    );
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let status = |args: &[&str]| -> Output { xtask().args(args).output().expect("running xtask") };
+    for args in [
+        &["experiment", "optimisers"][..],
+        &["experiment", "dropout", "--dropout", "1.5"],
+        &["experiment", "dropout", "--dropout", "0"],
+    ] {
+        let output = status(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+    let help = status(&["experiment", "--help"]);
+    let text = String::from_utf8_lossy(&help.stdout);
+    for name in [
+        "optimizers",
+        "weight-init",
+        "batchnorm",
+        "weight-decay",
+        "dropout",
+        "hyperparams",
+        "--quick",
+        "--seed",
+        "--mirror",
+    ] {
+        assert!(text.contains(name), "--help does not mention {name}");
+    }
+}
