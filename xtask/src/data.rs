@@ -47,8 +47,14 @@ impl LoadedData {
 
 /// Makes sure the verified files are present (fetching and saying so if not), then loads them.
 pub fn load(args: &DataArgs, quiet: bool) -> Result<LoadedData> {
+    load_prefix(args, quiet, usize::MAX)
+}
+
+/// Like [`load`], keeping only the first `train_samples` training samples in memory (every
+/// byte is still verified).
+pub fn load_prefix(args: &DataArgs, quiet: bool, train_samples: usize) -> Result<LoadedData> {
     let dir = fetch::ensure_dataset(args.dataset, args.data_dir.clone(), &args.mirrors, quiet)?;
-    let mnist = Mnist::load(&dir, args.dataset)
+    let mnist = Mnist::load_prefix(&dir, args.dataset, train_samples, usize::MAX)
         .with_context(|| format!("loading {} from {}", args.dataset, dir.display()))?;
     Ok(LoadedData {
         kind: args.dataset,

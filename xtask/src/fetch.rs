@@ -21,7 +21,7 @@ pub struct FetchArgs {
     #[arg(long = "mirror", value_name = "URL|DIR")]
     pub mirrors: Vec<String>,
     /// Directory receiving the four decompressed files [default: datasets/mnist or
-    /// datasets/fashion-mnist at the workspace root, or $SCRATCHNET_DATA_DIR/<dataset>].
+    /// datasets/fashion-mnist at the workspace root, or $SCRATCHNET_DATA_DIR/DATASET].
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Download again even files that are present and verify.

@@ -351,7 +351,8 @@ impl TrainObserver for RunObserver {
 }
 
 pub fn run(args: &TrainArgs) -> Result<()> {
-    let loaded = data::load(&args.data, args.quiet)?;
+    // Only the training images used are kept (a prefix shorter than asked means too few).
+    let loaded = data::load_prefix(&args.data, args.quiet, args.train_size)?;
     let (train, test) = (&loaded.mnist.train, &loaded.mnist.test);
     if args.train_size > train.len() {
         return Err(usage_error(format!(

@@ -295,11 +295,40 @@ impl Mnist {
         Mnist::load_with(dir, &Catalog::for_kind(kind))
     }
 
+    /// Like [`Mnist::load`] (every byte is still hashed and verified) but keeps only the first
+    /// `train_samples` training and `test_samples` test samples in memory: the seed experiment
+    /// needs 300 of the 60,000 training images, 235 KB instead of 47 MB.
+    pub fn load_prefix(
+        dir: impl AsRef<Path>,
+        kind: DatasetKind,
+        train_samples: usize,
+        test_samples: usize,
+    ) -> Result<Mnist, DatasetError> {
+        let dir = dir.as_ref();
+        let catalog = Catalog::for_kind(kind);
+        let file = |role| catalog.file(role).ok_or(DatasetError::MissingSpec(role));
+        let load = |role, keep| -> Result<IdxArray, DatasetError> {
+            load_file(dir, file(role)?, true, keep)
+        };
+        Ok(Mnist {
+            train: Split::from_idx(
+                load(FileRole::TrainImages, train_samples)?,
+                load(FileRole::TrainLabels, train_samples)?,
+            )?,
+            test: Split::from_idx(
+                load(FileRole::TestImages, test_samples)?,
+                load(FileRole::TestLabels, test_samples)?,
+            )?,
+        })
+    }
+
     /// Loads and verifies against the sizes and hashes of `catalog`.
     pub fn load_with(dir: impl AsRef<Path>, catalog: &Catalog) -> Result<Mnist, DatasetError> {
         let dir = dir.as_ref();
         let file = |role| catalog.file(role).ok_or(DatasetError::MissingSpec(role));
-        let load = |role| -> Result<IdxArray, DatasetError> { load_file(dir, file(role)?, true) };
+        let load = |role| -> Result<IdxArray, DatasetError> {
+            load_file(dir, file(role)?, true, usize::MAX)
+        };
         Ok(Mnist {
             train: Split::from_idx(load(FileRole::TrainImages)?, load(FileRole::TrainLabels)?)?,
             test: Split::from_idx(load(FileRole::TestImages)?, load(FileRole::TestLabels)?)?,
@@ -312,7 +341,7 @@ impl Mnist {
         let dir = dir.as_ref();
         let load = |role: FileRole| {
             let spec = FileSpec::new(role, idx::DEFAULT_MAX_PAYLOAD, Sha256([0; 32]));
-            load_file(dir, &spec, false)
+            load_file(dir, &spec, false, usize::MAX)
         };
         Ok(Mnist {
             train: Split::from_idx(load(FileRole::TrainImages)?, load(FileRole::TrainLabels)?)?,
@@ -322,7 +351,12 @@ impl Mnist {
 }
 
 /// Finds, decompresses (if gzip), hashes and parses one file.
-fn load_file(dir: &Path, spec: &FileSpec, check: bool) -> Result<IdxArray, DatasetError> {
+fn load_file(
+    dir: &Path,
+    spec: &FileSpec,
+    check: bool,
+    keep_items: usize,
+) -> Result<IdxArray, DatasetError> {
     let (found, tried) = verify::find_variant(dir, spec);
     let path = found.ok_or_else(|| DatasetError::NotFound {
         dir: dir.to_path_buf(),
@@ -338,9 +372,11 @@ fn load_file(dir: &Path, spec: &FileSpec, check: bool) -> Result<IdxArray, Datas
         verify::decoded(BufReader::with_capacity(1 << 20, file)).map_err(io_error)?;
     let mut hashing = HashingReader::new(decoded);
     // The header can announce at most the file's pinned size (minus the smallest header).
-    let array = idx::read(&mut hashing, spec.size).map_err(|source| DatasetError::Idx {
-        path: path.clone(),
-        source,
+    let array = idx::read_prefix(&mut hashing, spec.size, keep_items).map_err(|source| {
+        DatasetError::Idx {
+            path: path.clone(),
+            source,
+        }
     })?;
     let (size, actual) = hashing.finish();
     if check && (size != spec.size || actual != spec.sha256) {

@@ -69,6 +69,12 @@ fn mnist_from_the_shared_directory_mirror() {
     assert_eq!((x.nrows(), x.ncols()), (300, 784));
     assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
     assert_eq!(mnist.train.one_hot::<f32>(300).sum(), 300.0);
+
+    // Keeping only a prefix still verifies every byte, and keeps exactly the same samples.
+    let prefix = Mnist::load_prefix(&mirror, DatasetKind::Mnist, 300, 10_000).unwrap();
+    assert_eq!((prefix.train.len(), prefix.test.len()), (300, 10_000));
+    assert_eq!(prefix.train.images_f32(300), x);
+    assert_eq!(prefix.train.labels(300), mnist.train.labels(300));
 }
 
 #[test]

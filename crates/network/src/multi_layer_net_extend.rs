@@ -258,9 +258,20 @@ impl<T: Float> MultiLayerNetExtend<T> {
     /// the decay term `λ·W`. Returns the training-mode loss.
     pub fn gradient(&mut self, x: &Matrix<T>, labels: &[usize]) -> T {
         let loss = self.loss(x, labels, true);
-        let mut dout = self.last_layer.backward();
-        dout = self.output.backward(dout);
-        for block in self.blocks.as_mut_slice().iter_mut().rev() {
+        let Self {
+            blocks,
+            output,
+            last_layer,
+            ..
+        } = self;
+        let mut dout = last_layer.backward();
+        // The first layer's ∂L/∂x would be the gradient for the data: not computed.
+        if blocks.is_empty() {
+            output.backward_params_only(dout);
+        } else {
+            dout = output.backward(dout);
+        }
+        for (index, block) in blocks.iter_mut().enumerate().rev() {
             if let Some(dropout) = &mut block.dropout {
                 dout = dropout.backward(dout);
             }
@@ -268,7 +279,11 @@ impl<T: Float> MultiLayerNetExtend<T> {
             if let Some(batch_norm) = &mut block.batch_norm {
                 dout = batch_norm.backward(dout);
             }
-            dout = block.affine.backward(dout);
+            if index == 0 {
+                block.affine.backward_params_only(dout);
+            } else {
+                dout = block.affine.backward(dout);
+            }
         }
         let lambda = T::cast(self.config.weight_decay_lambda);
         if lambda != T::zero() {
