@@ -1,5 +1,6 @@
 //! `cargo xtask …`: scratchnet's command line. Thin by design: parse, call the crates, report.
 
+mod bench;
 mod compare;
 mod data;
 mod eval;
@@ -38,6 +39,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Reproduce a figure of chapter 6 on MNIST: CSV, SVG and a verdict in results/NAME/.
     Experiment(experiment::ExperimentArgs),
+    /// Benchmark the seed experiment against the book's NumPy code, plus step/evaluation GFLOP/s.
+    Bench(bench::BenchArgs),
 }
 
 /// A mistake in the command line found after parsing (e.g. a size beyond the data set):
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Experiment(args) => experiment::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
