@@ -3,38 +3,53 @@
 
 use crate::{Float, Matrix, resize_for};
 
-/// Output columns accumulated together in one vector register (AVX-512: 16 f32) by the
-/// sparse product; weights are padded with zeros to a multiple of it.
+/// Output columns accumulated together in one vector register (AVX-512: 16 f32) by the sparse
+/// product; the weights are padded with zeros to a multiple of it.
 const TILE: usize = 16;
 
-/// A weight matrix `W` (`n_in × n_out`) laid out for [`SparseRows::matmul_rows`]: row `k` of
-/// `W` contiguous, padded with zeros to a multiple of the tile width.
+/// Independent partial sums per output tile: entry `i` of a row goes to sum `i % 4`, so four
+/// chains of additions run in parallel; they are combined as `((s0 + s1) + s2) + s3`.
+const PARTIAL_SUMS: usize = 4;
+
+/// Rows processed together per output tile, so their entries stay in cache across tiles.
+const ROW_BLOCK: usize = 128;
+
+/// A weight matrix `W` (`n_in × n_out`) laid out for [`SparseRows::matmul_rows`]: split into
+/// tiles of 16 output columns, each tile stored input by input (`16` contiguous values per
+/// input), zero-padded. One tile of a 784-input layer is 50 KB and stays in the fast caches
+/// while a block of samples is processed.
 #[derive(Clone, Debug)]
 pub struct SparseWeights<T: Float> {
     n_in: usize,
     n_out: usize,
-    padded_n_out: usize,
-    /// `rows[k * padded_n_out + j] = W[k, j]`.
-    rows: Vec<T>,
+    tiles: usize,
+    /// `values[(tile · n_in + k) · 16 + lane] = W[k, tile · 16 + lane]` (zero past `n_out`).
+    values: Vec<T>,
 }
 
 impl<T: Float> SparseWeights<T> {
-    /// Lays out `weight` row by row, padded.
+    /// Lays out `weight` tile by tile.
     pub fn new(weight: &Matrix<T>) -> Self {
         let (n_in, n_out) = weight.shape();
-        let padded_n_out = n_out.div_ceil(TILE) * TILE;
-        let mut rows = vec![T::zero(); n_in * padded_n_out];
-        for k in 0..n_in {
-            for j in 0..n_out {
-                rows[k * padded_n_out + j] = weight[(k, j)];
+        let tiles = n_out.div_ceil(TILE);
+        let mut values = vec![T::zero(); tiles * n_in * TILE];
+        for j in 0..n_out {
+            let (tile, lane) = (j / TILE, j % TILE);
+            for k in 0..n_in {
+                values[(tile * n_in + k) * TILE + lane] = weight[(k, j)];
             }
         }
         Self {
             n_in,
             n_out,
-            padded_n_out,
-            rows,
+            tiles,
+            values,
         }
+    }
+
+    /// The `n_in × 16` block of output tile `tile`.
+    fn tile(&self, tile: usize) -> &[T] {
+        &self.values[tile * self.n_in * TILE..(tile + 1) * self.n_in * TILE]
     }
 }
 
@@ -140,19 +155,17 @@ struct SparseProduct<'a, T: Float> {
 impl<T: Float> SparseProduct<'_, T> {
     /// Runs the fastest kernel this CPU and scalar type allow: hand-written AVX-512 for `f32`
     /// (checked at run time, like the `gemm` crate's kernels, so a portable binary still uses
-    /// it), otherwise the portable kernel compiled for AVX2 or the baseline. Every kernel
+    /// it), otherwise the portable kernel compiled for AVX2+FMA or the baseline. Every kernel
     /// uses fused multiply-adds (exactly rounded on every CPU, in software where there is no FMA
     /// unit) in the same order, so they agree to the bit.
     fn run(self) {
         #[cfg(target_arch = "x86_64")]
         {
-            let tiles = self.weight.padded_n_out / TILE;
             if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
-                && (1..=MAX_REGISTER_TILES).contains(&tiles)
                 && std::arch::is_x86_feature_detected!("avx512f")
             {
                 // SAFETY: the CPU has AVX-512F (checked) and T is f32 (checked).
-                return unsafe { avx512::run_f32(self, tiles) };
+                return unsafe { avx512::run_f32(self) };
             }
             if std::arch::is_x86_feature_detected!("avx2")
                 && std::arch::is_x86_feature_detected!("fma")
@@ -170,8 +183,9 @@ impl<T: Float> SparseProduct<'_, T> {
         self.kernel();
     }
 
-    /// The portable kernel: for each sample and each tile of `TILE` output columns, accumulate
-    /// `value · W[column, tile]` over the sample's non-zero entries.
+    /// The portable kernel, and the definition of the arithmetic: for each block of rows and
+    /// each output tile, each row's entries are accumulated by fused multiply-adds into
+    /// [`PARTIAL_SUMS`] partial sums, which are then combined in a fixed order.
     #[inline(always)]
     fn kernel(self) {
         let Self {
@@ -181,76 +195,79 @@ impl<T: Float> SparseProduct<'_, T> {
             weight,
             out,
         } = self;
-        let (n_out, padded_n_out) = (weight.n_out, weight.padded_n_out);
-        let weight_rows: &[T] = &weight.rows;
-        for local_row in 0..rows {
-            let row = first_row + local_row;
-            let entries = sparse.row_starts[row]..sparse.row_starts[row + 1];
-            let columns = &sparse.columns[entries.clone()];
-            let values = &sparse.values[entries];
-            for tile_start in (0..n_out).step_by(TILE) {
-                // Even and odd entries in separate sums, added at the end: the AVX-512
-                // kernel's order, so both give the same bits.
-                let mut sums = [[T::zero(); TILE]; 2];
-                for (index, (&column, &value)) in columns.iter().zip(values).enumerate() {
-                    let offset = column as usize * padded_n_out + tile_start;
-                    if let Some(Ok(chunk)) = weight_rows
-                        .get(offset..offset + TILE)
-                        .map(<&[T; TILE]>::try_from)
-                    {
-                        axpy_tile(&mut sums[index % 2], value, chunk);
+        for block_start in (0..rows).step_by(ROW_BLOCK) {
+            let block_rows = ROW_BLOCK.min(rows - block_start);
+            for tile in 0..weight.tiles {
+                let tile_weights = weight.tile(tile);
+                for local_row in block_start..block_start + block_rows {
+                    let (columns, values) = sparse.row(first_row + local_row);
+                    let mut partial = [[T::zero(); TILE]; PARTIAL_SUMS];
+                    for (index, (&column, &value)) in columns.iter().zip(values).enumerate() {
+                        let start = column as usize * TILE;
+                        if let Some(Ok(w)) = tile_weights
+                            .get(start..start + TILE)
+                            .map(<&[T; TILE]>::try_from)
+                        {
+                            let sum = &mut partial[index % PARTIAL_SUMS];
+                            for lane in 0..TILE {
+                                sum[lane] = value.mul_add(w[lane], sum[lane]);
+                            }
+                        }
                     }
-                }
-                let [mut acc, odd] = sums;
-                for (a, &o) in acc.iter_mut().zip(&odd) {
-                    *a += o;
-                }
-                for (j, &a) in acc[..TILE.min(n_out - tile_start)].iter().enumerate() {
-                    out[local_row + (tile_start + j) * rows] = a;
+                    let [mut acc, s1, s2, s3] = partial;
+                    for other in [s1, s2, s3] {
+                        for (a, o) in acc.iter_mut().zip(other) {
+                            *a += o;
+                        }
+                    }
+                    write_tile(out, rows, local_row, tile, weight.n_out, &acc);
                 }
             }
         }
     }
 }
 
-/// Most output tiles the AVX-512 kernel keeps in registers (8 × 16 = 128 f32 columns).
-const MAX_REGISTER_TILES: usize = 8;
+impl<T: Float> SparseRows<T> {
+    /// The column indices and values of row `row`.
+    fn row(&self, row: usize) -> (&[u32], &[T]) {
+        let entries = self.row_starts[row]..self.row_starts[row + 1];
+        (&self.columns[entries.clone()], &self.values[entries])
+    }
+}
+
+/// Stores one tile of one row's outputs into the column-major `out` (`rows` rows).
+#[inline(always)]
+fn write_tile<T: Float>(
+    out: &mut [T],
+    rows: usize,
+    row: usize,
+    tile: usize,
+    n_out: usize,
+    acc: &[T; TILE],
+) {
+    let first_column = tile * TILE;
+    let width = TILE.min(n_out - first_column);
+    for (lane, &value) in acc[..width].iter().enumerate() {
+        out[row + (first_column + lane) * rows] = value;
+    }
+}
 
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-    use super::{MAX_REGISTER_TILES, SparseProduct, TILE};
+    use super::{PARTIAL_SUMS, ROW_BLOCK, SparseProduct, TILE, write_tile};
     use crate::Float;
     use std::arch::x86_64::{
         __m512, _mm512_add_ps, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_setzero_ps,
         _mm512_storeu_ps,
     };
 
-    /// # Safety
-    /// The CPU must support AVX-512F, `T` must be `f32` and `1 <= tiles <= MAX_REGISTER_TILES`.
-    #[target_feature(enable = "avx512f")]
-    pub(super) unsafe fn run_f32<T: Float>(job: SparseProduct<'_, T>, tiles: usize) {
-        // SAFETY (every arm): forwarded from the caller.
-        unsafe {
-            match tiles {
-                1 => run_tiles::<T, 1>(job),
-                2 => run_tiles::<T, 2>(job),
-                3 => run_tiles::<T, 3>(job),
-                4 => run_tiles::<T, 4>(job),
-                5 => run_tiles::<T, 5>(job),
-                6 => run_tiles::<T, 6>(job),
-                7 => run_tiles::<T, 7>(job),
-                _ => run_tiles::<T, MAX_REGISTER_TILES>(job),
-            }
-        }
-    }
-
-    /// One sample at a time, its `TILES` accumulators of 16 lanes held in registers for all of
-    /// its non-zero entries: `acc = fma(broadcast(value), W[column, :], acc)`.
+    /// The portable kernel's arithmetic with 16-lane registers: per row and tile, four
+    /// accumulator registers (entry `i` into register `i % 4`), combined `((s0 + s1) + s2) + s3`.
     ///
     /// # Safety
-    /// As [`run_f32`], with `TILES · 16` the padded width of the weights.
+    /// The CPU must support AVX-512F and `T` must be `f32`.
     #[target_feature(enable = "avx512f")]
-    unsafe fn run_tiles<T: Float, const TILES: usize>(job: SparseProduct<'_, T>) {
+    pub(super) unsafe fn run_f32<T: Float>(job: SparseProduct<'_, T>) {
         let SparseProduct {
             sparse,
             first_row,
@@ -258,74 +275,56 @@ mod avx512 {
             weight,
             out,
         } = job;
-        let (n_out, padded_n_out) = (weight.n_out, weight.padded_n_out);
-        assert!(TILES * TILE == padded_n_out && out.len() == rows * n_out);
-        assert!(weight.rows.len() == sparse.ncols * padded_n_out);
-        // SAFETY: the caller guarantees T is f32, so these are the same slices retyped.
-        let (weights, values, out) = unsafe {
-            (
-                std::slice::from_raw_parts(weight.rows.as_ptr().cast::<f32>(), weight.rows.len()),
-                std::slice::from_raw_parts(
-                    sparse.values.as_ptr().cast::<f32>(),
-                    sparse.values.len(),
-                ),
-                std::slice::from_raw_parts_mut(out.as_mut_ptr().cast::<f32>(), out.len()),
-            )
-        };
-        let mut row_out = [0.0f32; TILE * MAX_REGISTER_TILES];
-        for local_row in 0..rows {
-            let row = first_row + local_row;
-            let entries = sparse.row_starts[row]..sparse.row_starts[row + 1];
-            // Two sets of accumulators, for even and odd entries, halve the chain of dependent
-            // additions per register; they are added at the end (see `kernel`, same order).
-            let mut even: [__m512; TILES] = [_mm512_setzero_ps(); TILES];
-            let mut odd: [__m512; TILES] = [_mm512_setzero_ps(); TILES];
-            let columns = &sparse.columns[entries.clone()];
-            let values = &values[entries];
-            let accumulate = |acc: &mut [__m512; TILES], column: u32, value: f32| {
-                // Every stored column is < ncols (from_dense), so this row of W is in bounds.
-                let weight_row = &weights[column as usize * padded_n_out..][..TILES * TILE];
-                let broadcast = _mm512_set1_ps(value);
-                for (tile, accumulator) in acc.iter_mut().enumerate() {
-                    // SAFETY: `weight_row` holds TILES·16 floats, so 16 from tile·16 are in bounds.
-                    let w = unsafe { _mm512_loadu_ps(weight_row.as_ptr().add(tile * TILE)) };
-                    *accumulator = _mm512_fmadd_ps(broadcast, w, *accumulator);
+        for block_start in (0..rows).step_by(ROW_BLOCK) {
+            let block_rows = ROW_BLOCK.min(rows - block_start);
+            for tile in 0..weight.tiles {
+                let tile_weights = weight.tile(tile);
+                for local_row in block_start..block_start + block_rows {
+                    let (columns, values) = sparse.row(first_row + local_row);
+                    // SAFETY: T is f32 (the caller's guarantee), so the values are f32.
+                    let values = unsafe {
+                        std::slice::from_raw_parts(values.as_ptr().cast::<f32>(), values.len())
+                    };
+                    // Entry `i` goes to sum `i % 4`; four named registers, so the sums never
+                    // leave registers.
+                    let weights_ptr = tile_weights.as_ptr().cast::<f32>();
+                    let term = |index: usize, sum: __m512| {
+                        // SAFETY: `index < columns.len() == values.len()` at every call below;
+                        // every stored column is < ncols == n_in (from_dense, checked against
+                        // the weights in matmul_rows), so its 16 weights lie inside the tile;
+                        // T is f32. Unchecked: this is the innermost loop of an evaluation.
+                        unsafe {
+                            let column = *columns.get_unchecked(index) as usize;
+                            let w = _mm512_loadu_ps(weights_ptr.add(column * TILE));
+                            _mm512_fmadd_ps(_mm512_set1_ps(*values.get_unchecked(index)), w, sum)
+                        }
+                    };
+                    let [mut s0, mut s1, mut s2, mut s3] = [_mm512_setzero_ps(); PARTIAL_SUMS];
+                    let full = columns.len() / PARTIAL_SUMS * PARTIAL_SUMS;
+                    for index in (0..full).step_by(PARTIAL_SUMS) {
+                        s0 = term(index, s0);
+                        s1 = term(index + 1, s1);
+                        s2 = term(index + 2, s2);
+                        s3 = term(index + 3, s3);
+                    }
+                    let rest = columns.len() - full;
+                    if rest > 0 {
+                        s0 = term(full, s0);
+                    }
+                    if rest > 1 {
+                        s1 = term(full + 1, s1);
+                    }
+                    if rest > 2 {
+                        s2 = term(full + 2, s2);
+                    }
+                    let combined = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(s0, s1), s2), s3);
+                    let mut acc = [T::zero(); TILE];
+                    // SAFETY: `acc` holds 16 f32 (T is f32).
+                    unsafe { _mm512_storeu_ps(acc.as_mut_ptr().cast::<f32>(), combined) };
+                    write_tile(out, rows, local_row, tile, weight.n_out, &acc);
                 }
-            };
-            let pairs = columns.chunks_exact(2).zip(values.chunks_exact(2));
-            for (pair_columns, pair_values) in pairs {
-                accumulate(&mut even, pair_columns[0], pair_values[0]);
-                accumulate(&mut odd, pair_columns[1], pair_values[1]);
-            }
-            if columns.len() % 2 == 1 {
-                accumulate(
-                    &mut even,
-                    columns[columns.len() - 1],
-                    values[values.len() - 1],
-                );
-            }
-            let mut acc = even;
-            for (accumulator, &other) in acc.iter_mut().zip(&odd) {
-                *accumulator = _mm512_add_ps(*accumulator, other);
-            }
-            for (tile, accumulator) in acc.iter().enumerate() {
-                // SAFETY: row_out holds MAX_REGISTER_TILES·16 >= TILES·16 floats.
-                unsafe { _mm512_storeu_ps(row_out.as_mut_ptr().add(tile * TILE), *accumulator) };
-            }
-            for (j, &value) in row_out[..n_out].iter().enumerate() {
-                out[local_row + j * rows] = value;
             }
         }
-    }
-}
-
-/// `acc += value · weights` over one tile, each element a fused multiply-add (one rounding,
-/// like the AVX-512 kernel's `vfmadd`): a fixed trip count the compiler turns into whole vector
-/// registers.
-#[inline(always)]
-fn axpy_tile<T: Float>(acc: &mut [T; TILE], value: T, weights: &[T; TILE]) {
-    for i in 0..TILE {
-        acc[i] = value.mul_add(weights[i], acc[i]);
     }
 }
 
