@@ -22,7 +22,8 @@ pub struct DataArgs {
     pub mirrors: Vec<String>,
 }
 
-fn parse_kind(text: &str) -> Result<DatasetKind, String> {
+/// `mnist` | `fashion` for clap, with the data-set crate's error text.
+pub fn parse_kind(text: &str) -> Result<DatasetKind, String> {
     text.parse()
         .map_err(|error: scratchnet_datasets::UnknownDatasetKind| error.to_string())
 }

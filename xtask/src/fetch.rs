@@ -8,12 +8,12 @@ use scratchnet_datasets::{
     FileOutcome, default_data_dir, fetch, mirrors_from_env,
 };
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct FetchArgs {
     /// Data set: `mnist` or `fashion` (Fashion-MNIST, a drop-in with the same format).
-    #[arg(long, default_value = "mnist", value_parser = parse_kind)]
+    #[arg(long, default_value = "mnist", value_parser = crate::data::parse_kind)]
     pub dataset: DatasetKind,
     /// Where to get the files: an http(s):// base URL, a file:// URL or a directory holding the
     /// four `.gz` (or decompressed) files. Repeatable; tried in order, before
@@ -32,24 +32,13 @@ pub struct FetchArgs {
     pub quiet: bool,
 }
 
-fn parse_kind(text: &str) -> Result<DatasetKind, String> {
-    text.parse()
-        .map_err(|error: scratchnet_datasets::UnknownDatasetKind| error.to_string())
-}
-
-/// The workspace root (xtask lives one level below it).
-fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
-}
-
 fn options(
     kind: DatasetKind,
     dir: Option<PathBuf>,
     mirrors: &[String],
     force: bool,
 ) -> FetchOptions {
-    let dir = dir.unwrap_or_else(|| default_data_dir(&workspace_root(), kind));
+    let dir = dir.unwrap_or_else(|| default_data_dir(&crate::results::workspace_root(), kind));
     let mut options = FetchOptions::new(dir);
     options.mirrors = mirrors.iter().cloned().chain(mirrors_from_env()).collect();
     options.force = force;
