@@ -364,7 +364,8 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     }
     let x_train = train.images::<f32>(args.train_size);
     let t_train = train.labels(args.train_size);
-    let x_test = test.images::<f32>(test.len());
+    // Inference needs only the non-zero pixels (19%): 12 MB instead of a 31 MB dense matrix.
+    let x_test = test.sparse_images::<f32>(test.len());
     let t_test = test.labels(test.len());
 
     let name = args.out.clone().unwrap_or_else(|| args.default_name());

@@ -4,7 +4,7 @@
 use crate::catalog::{Catalog, DatasetKind, FileRole, FileSpec, Sha256};
 use crate::idx::{self, IdxArray, IdxError};
 use crate::verify::{self, HashingReader};
-use scratchnet_tensor::{Float, Matrix};
+use scratchnet_tensor::{Float, Matrix, SparseRows};
 use std::fs::File;
 use std::io::{self, BufReader};
 use std::path::{Path, PathBuf};
@@ -247,6 +247,20 @@ impl Split {
         let lut: [T; 256] = std::array::from_fn(|v| T::cast(f64::from(v as f32 / 255.0f32)));
         let pixels = self.images.get(..n * self.image_size()).unwrap_or_default();
         Matrix::from_row_iterator(
+            n,
+            self.image_size(),
+            pixels.iter().map(|&p| lut[usize::from(p)]),
+        )
+    }
+
+    /// The first `n` images like [`Self::images`], stored sparsely (only non-zero pixels,
+    /// ≈19% of MNIST's), converted straight from the bytes: the 10,000 test images take 12 MB
+    /// instead of 31 MB.
+    pub fn sparse_images<T: Float>(&self, n: usize) -> SparseRows<T> {
+        let n = self.count(n);
+        let lut: [T; 256] = std::array::from_fn(|v| T::cast(f64::from(v as f32 / 255.0f32)));
+        let pixels = self.images.get(..n * self.image_size()).unwrap_or_default();
+        SparseRows::from_row_major(
             n,
             self.image_size(),
             pixels.iter().map(|&p| lut[usize::from(p)]),

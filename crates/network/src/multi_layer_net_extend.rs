@@ -14,6 +14,7 @@ use scratchnet_tensor::{Float, Matrix, Param};
 use std::sync::Mutex;
 
 /// The hidden activation layer of a block.
+#[derive(Clone)]
 pub(crate) enum ActivationLayer<T: Float> {
     Relu(Relu<T>),
     Sigmoid(Sigmoid<T>),
@@ -44,6 +45,7 @@ impl<T: Float> ActivationLayer<T> {
 }
 
 /// The book's parameter names of one hidden block: `W{i}`, `b{i}`, `gamma{i}`, `beta{i}`.
+#[derive(Clone)]
 pub(crate) struct BlockNames {
     pub weight: String,
     pub bias: String,
@@ -63,6 +65,7 @@ impl BlockNames {
 }
 
 /// `Affine → [BatchNorm] → activation → [Dropout]`.
+#[derive(Clone)]
 pub(crate) struct HiddenBlock<T: Float> {
     pub names: BlockNames,
     pub affine: Affine<T>,
@@ -145,6 +148,22 @@ pub struct MultiLayerNetExtend<T: Float = f32> {
     pub(crate) last_layer: SoftmaxWithLoss<T>,
     /// Buffers for single-chunk inference (the per-step batch loss), reused across calls.
     pub(crate) workspace: Mutex<Workspace<T>>,
+}
+
+/// A copy with the same parameters, BatchNorm statistics and dropout generators (so it would
+/// draw the same masks); its inference buffers start empty. The trainer evaluates such a
+/// snapshot while training goes on.
+impl<T: Float> Clone for MultiLayerNetExtend<T> {
+    fn clone(&self) -> Self {
+        Self {
+            config: self.config.clone(),
+            blocks: self.blocks.clone(),
+            output_names: self.output_names.clone(),
+            output: self.output.clone(),
+            last_layer: self.last_layer.clone(),
+            workspace: Mutex::new(Workspace::default()),
+        }
+    }
 }
 
 impl<T: Float> MultiLayerNetExtend<T> {

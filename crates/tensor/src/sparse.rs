@@ -91,6 +91,45 @@ impl<T: Float> SparseRows<T> {
         sparse
     }
 
+    /// The non-zero entries of a row-major stream of `nrows × ncols` values (e.g. pixels
+    /// converted on the fly, without a dense matrix in between).
+    ///
+    /// # Panics
+    /// If `ncols` exceeds `u32::MAX`.
+    pub fn from_row_major(nrows: usize, ncols: usize, values: impl IntoIterator<Item = T>) -> Self {
+        assert!(u32::try_from(ncols).is_ok(), "SparseRows: too many columns");
+        let mut sparse = Self {
+            ncols,
+            row_starts: Vec::with_capacity(nrows + 1),
+            columns: Vec::new(),
+            values: Vec::new(),
+        };
+        sparse.row_starts.push(0);
+        let mut values = values.into_iter();
+        for _ in 0..nrows {
+            for (column, value) in values.by_ref().take(ncols).enumerate() {
+                if value != T::zero() {
+                    sparse.columns.push(column as u32);
+                    sparse.values.push(value);
+                }
+            }
+            sparse.row_starts.push(sparse.values.len());
+        }
+        sparse
+    }
+
+    /// The first `rows` rows (all of them if there are fewer), as a new matrix.
+    pub fn first_rows(&self, rows: usize) -> Self {
+        let rows = rows.min(self.nrows());
+        let end = self.row_starts[rows];
+        Self {
+            ncols: self.ncols,
+            row_starts: self.row_starts[..=rows].to_vec(),
+            columns: self.columns[..end].to_vec(),
+            values: self.values[..end].to_vec(),
+        }
+    }
+
     /// Number of rows (samples).
     pub fn nrows(&self) -> usize {
         self.row_starts.len() - 1
@@ -397,6 +436,18 @@ mod tests {
         };
         job.kernel();
         assert_eq!(fast, portable);
+    }
+
+    #[test]
+    fn built_from_a_stream_and_cut_to_its_first_rows() {
+        let dense =
+            Matrix::<f64>::from_row_slice(3, 3, &[0.0, 1.0, 0.0, 2.0, 0.0, 3.0, 0.0, 0.0, 0.0]);
+        let stream =
+            SparseRows::from_row_major(3, 3, [0.0, 1.0, 0.0, 2.0, 0.0, 3.0, 0.0, 0.0, 0.0]);
+        assert_eq!(stream, SparseRows::from_dense(&dense));
+        let head = stream.first_rows(2);
+        assert_eq!(head, SparseRows::from_dense(&dense.rows(0, 2).into_owned()));
+        assert_eq!(stream.first_rows(10), stream);
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! A data set as the trainer takes it: a matrix of samples and their class labels.
 
 use crate::TrainError;
-use scratchnet_tensor::{Float, Matrix};
+use scratchnet_network::Samples;
+use scratchnet_tensor::Float;
 
-/// Samples (one per row) and their class indices; checked to agree on construction.
+/// Samples (one per row, dense or sparse) and their class indices; checked to agree on
+/// construction. The training set must be dense (batches are gathered from it); a test set may
+/// be a `SparseRows`, which is all inference needs.
 #[derive(Debug)]
 pub struct LabeledData<'a, T: Float> {
     /// One sample per row.
-    pub x: &'a Matrix<T>,
+    pub x: Samples<'a, T>,
     /// The class index of each row.
     pub labels: &'a [usize],
 }
@@ -22,7 +25,8 @@ impl<T: Float> Copy for LabeledData<'_, T> {}
 
 impl<'a, T: Float> LabeledData<'a, T> {
     /// Pairs samples with labels; an error if the counts differ.
-    pub fn new(x: &'a Matrix<T>, labels: &'a [usize]) -> Result<Self, TrainError> {
+    pub fn new(x: impl Into<Samples<'a, T>>, labels: &'a [usize]) -> Result<Self, TrainError> {
+        let x = x.into();
         if x.nrows() != labels.len() {
             return Err(TrainError::InvalidData(format!(
                 "{} samples but {} labels",

@@ -48,19 +48,15 @@ pub struct Trainer<'a, T: Float, O: Optimizer<T> + ?Sized> {
     network: &'a mut MultiLayerNetExtend<T>,
     optimizer: &'a mut O,
     train: LabeledData<'a, T>,
+    /// The training samples, dense: batches are gathered from them.
+    train_x: &'a Matrix<T>,
     test: LabeledData<'a, T>,
     config: TrainerConfig,
     rng: Rng,
-    /// What each epoch evaluates: the first N rows of each set when
-    /// `evaluate_sample_num_per_epoch` is set, stored sparsely when mostly zero (pixels).
-    train_eval: EvalSet<'a, T>,
-    test_eval: EvalSet<'a, T>,
-    /// The whole test set for the final pass.
-    test_full: EvalSet<'a, T>,
-    /// Reused per step: batch indices, images and labels.
-    batch_indices: Vec<usize>,
-    batch_x: Matrix<T>,
-    batch_labels: Vec<usize>,
+    /// What each epoch evaluates.
+    eval: EvalSets<'a, T>,
+    /// Reused per step.
+    batch: Batch<T>,
 }
 
 impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
@@ -111,30 +107,31 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
                 )));
             }
         }
-        let first_rows = |x: &'a Matrix<T>| match config.evaluate_sample_num_per_epoch {
-            Some(count) if count < x.nrows() => {
-                EvalSet::new(Cow::Owned(x.rows(0, count).into_owned()))
-            }
-            _ => EvalSet::new(Cow::Borrowed(x)),
+        let Samples::Dense(train_x) = train.x else {
+            return Err(TrainError::InvalidData(
+                "the training samples must be a dense matrix (batches are gathered from it)".into(),
+            ));
         };
-        let test_eval = first_rows(test.x);
-        let test_full = match config.evaluate_sample_num_per_epoch {
-            Some(count) if count < test.x.nrows() => EvalSet::new(Cow::Borrowed(test.x)),
-            _ => test_eval.clone(),
-        };
+        let limit = config.evaluate_sample_num_per_epoch;
+        let test_limited = limit.is_some_and(|count| count < test.len());
         Ok(Self {
-            train_eval: first_rows(train.x),
-            test_eval,
-            test_full,
+            eval: EvalSets {
+                train: EvalSet::new(train.x, limit),
+                test: EvalSet::new(test.x, limit),
+                test_full: test_limited.then(|| EvalSet::new(test.x, None)),
+            },
+            train_x,
             network,
             optimizer,
             train,
             test,
             config,
             rng,
-            batch_indices: Vec::with_capacity(config.mini_batch_size),
-            batch_x: Matrix::zeros(0, 0),
-            batch_labels: Vec::with_capacity(config.mini_batch_size),
+            batch: Batch {
+                indices: Vec::with_capacity(config.mini_batch_size),
+                x: Matrix::zeros(0, 0),
+                labels: Vec::with_capacity(config.mini_batch_size),
+            },
         })
     }
 
@@ -151,72 +148,141 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
     /// Runs every iteration: sample a batch with replacement, compute the gradient in training
     /// mode, update, record the batch loss in inference mode; after the first iteration of each
     /// epoch evaluate train and test accuracy; at the end, one test pass over every sample.
+    ///
+    /// The evaluation of an epoch runs on a snapshot of the network taken right after that
+    /// iteration, on other threads, while training goes on: the numbers are exactly those of an
+    /// evaluation in place. The observer receives epoch *e*'s record when the evaluation of
+    /// epoch *e* + 1 is about to start (and the last one at the end), so its calls come in the
+    /// order `iteration 1 … iteration k+1, epoch 1, iteration k+2, …` for `k` iterations per
+    /// epoch.
     pub fn train(
         &mut self,
         observer: &mut dyn TrainObserver,
     ) -> Result<TrainingHistory, TrainError> {
         let per_epoch = self.iterations_per_epoch();
+        let max_iterations = self.max_iterations();
         let mut history = TrainingHistory {
-            train_loss_list: Vec::with_capacity(self.max_iterations()),
+            train_loss_list: Vec::with_capacity(max_iterations),
             epochs: Vec::with_capacity(self.config.epochs),
             final_test_accuracy: 0.0,
         };
-        for iteration in 0..self.max_iterations() {
-            let epoch = iteration / per_epoch + 1;
-            let loss = self.train_step().as_f64();
-            if !loss.is_finite() {
-                return Err(TrainError::Diverged {
-                    epoch,
-                    iteration: iteration + 1,
-                    loss,
-                });
-            }
-            history.train_loss_list.push(loss);
-            observer.iteration_done(iteration + 1, loss);
-            if iteration % per_epoch == 0 {
-                let record = self.evaluate(epoch, iteration + 1);
-                history.epochs.push(record);
-                if observer.epoch_done(&record) == ControlFlow::Break(()) {
-                    return Err(TrainError::Stopped { epoch });
+        let eval = &self.eval;
+        let labels = (self.train.labels, self.test.labels);
+        std::thread::scope(|scope| -> Result<(), TrainError> {
+            let mut pending = None;
+            for iteration in 0..max_iterations {
+                let epoch = iteration / per_epoch + 1;
+                let loss = self
+                    .batch
+                    .step(
+                        self.network,
+                        self.optimizer,
+                        (self.train_x, self.train.labels),
+                        self.config.mini_batch_size,
+                        &mut self.rng,
+                    )
+                    .as_f64();
+                if !loss.is_finite() {
+                    deliver(pending.take(), &mut history, observer)?;
+                    return Err(TrainError::Diverged {
+                        epoch,
+                        iteration: iteration + 1,
+                        loss,
+                    });
+                }
+                history.train_loss_list.push(loss);
+                observer.iteration_done(iteration + 1, loss);
+                if iteration % per_epoch == 0 {
+                    deliver(pending.take(), &mut history, observer)?;
+                    let snapshot = self.network.clone();
+                    pending = Some(
+                        scope.spawn(move || eval.evaluate(&snapshot, labels, epoch, iteration + 1)),
+                    );
                 }
             }
-        }
+            deliver(pending.take(), &mut history, observer)
+        })?;
         history.final_test_accuracy = self
             .network
-            .accuracy(self.test_full.samples(), self.test.labels);
+            .accuracy(self.eval.full_test().samples(), self.test.labels);
         Ok(history)
     }
+}
 
+/// Waits for an epoch's evaluation, records it and hands it to the observer.
+fn deliver(
+    pending: Option<std::thread::ScopedJoinHandle<'_, EpochRecord>>,
+    history: &mut TrainingHistory,
+    observer: &mut dyn TrainObserver,
+) -> Result<(), TrainError> {
+    let Some(handle) = pending else { return Ok(()) };
+    // An evaluation only panics on a broken invariant; pass the panic on.
+    let record = handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    history.epochs.push(record);
+    match observer.epoch_done(&record) {
+        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Break(()) => Err(TrainError::Stopped {
+            epoch: record.epoch,
+        }),
+    }
+}
+
+/// The buffers of one mini-batch, reused every step.
+struct Batch<T: Float> {
+    indices: Vec<usize>,
+    x: Matrix<T>,
+    labels: Vec<usize>,
+}
+
+impl<T: Float> Batch<T> {
     /// One iteration; returns the batch loss after the update (inference mode, like the book's
     /// `self.network.loss(x_batch, t_batch)`).
-    fn train_step(&mut self) -> T {
-        let batch_size = self.config.mini_batch_size;
-        random::choice_with_replacement(
-            self.train.len(),
-            batch_size,
-            &mut self.rng,
-            &mut self.batch_indices,
-        );
-        gather_rows(self.train.x, &self.batch_indices, &mut self.batch_x);
-        self.batch_labels.clear();
-        self.batch_labels.extend(
-            self.batch_indices
-                .iter()
-                .map(|&index| self.train.labels[index]),
-        );
+    fn step<O: Optimizer<T> + ?Sized>(
+        &mut self,
+        network: &mut MultiLayerNetExtend<T>,
+        optimizer: &mut O,
+        (train_x, train_labels): (&Matrix<T>, &[usize]),
+        batch_size: usize,
+        rng: &mut Rng,
+    ) -> T {
+        random::choice_with_replacement(train_labels.len(), batch_size, rng, &mut self.indices);
+        gather_rows(train_x, &self.indices, &mut self.x);
+        self.labels.clear();
+        self.labels
+            .extend(self.indices.iter().map(|&index| train_labels[index]));
 
-        self.network.gradient(&self.batch_x, &self.batch_labels);
-        self.optimizer.update(&mut self.network.params_mut());
-        self.network.loss(&self.batch_x, &self.batch_labels, false)
+        network.gradient(&self.x, &self.labels);
+        optimizer.update(&mut network.params_mut());
+        network.loss(&self.x, &self.labels, false)
+    }
+}
+
+/// The sets evaluated every epoch (the first N rows of each when
+/// `evaluate_sample_num_per_epoch` is set) and the whole test set for the final pass.
+struct EvalSets<'a, T: Float> {
+    train: EvalSet<'a, T>,
+    test: EvalSet<'a, T>,
+    /// The whole test set when `test` is only its first rows.
+    test_full: Option<EvalSet<'a, T>>,
+}
+
+impl<T: Float> EvalSets<'_, T> {
+    fn full_test(&self) -> &EvalSet<'_, T> {
+        self.test_full.as_ref().unwrap_or(&self.test)
     }
 
-    fn evaluate(&self, epoch: usize, iteration: usize) -> EpochRecord {
-        let train_labels = &self.train.labels[..self.train_eval.rows()];
-        let train = self
-            .network
-            .evaluate(self.train_eval.samples(), train_labels);
-        let test_labels = &self.test.labels[..self.test_eval.rows()];
-        let test_accuracy = self.network.accuracy(self.test_eval.samples(), test_labels);
+    /// The book's per-epoch `accuracy(x_train)`, `accuracy(x_test)`, plus the training loss.
+    fn evaluate(
+        &self,
+        network: &MultiLayerNetExtend<T>,
+        (train_labels, test_labels): (&[usize], &[usize]),
+        epoch: usize,
+        iteration: usize,
+    ) -> EpochRecord {
+        let train = network.evaluate(self.train.samples(), &train_labels[..self.train.rows()]);
+        let test_accuracy = network.accuracy(self.test.samples(), &test_labels[..self.test.rows()]);
         EpochRecord {
             epoch,
             iteration,
@@ -231,34 +297,43 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
 const SPARSE_BELOW_DENSITY: f64 = 0.5;
 
 /// A set evaluated every epoch, dense or sparse, whichever makes inference cheaper.
-#[derive(Clone)]
 enum EvalSet<'a, T: Float> {
-    Dense(Cow<'a, Matrix<T>>, usize),
-    Sparse(std::sync::Arc<SparseRows<T>>, usize),
+    Dense(Cow<'a, Matrix<T>>),
+    Sparse(Cow<'a, SparseRows<T>>),
 }
 
 impl<'a, T: Float> EvalSet<'a, T> {
-    fn new(x: Cow<'a, Matrix<T>>) -> Self {
-        let rows = x.nrows();
-        let zeros = x.as_slice().iter().filter(|&&v| v == T::zero()).count();
-        let density = 1.0 - zeros as f64 / x.len().max(1) as f64;
+    /// The first `limit` samples (all if `None`), sparse when mostly zero.
+    fn new(x: Samples<'a, T>, limit: Option<usize>) -> Self {
+        let dense = match x {
+            Samples::Sparse(x) => {
+                return Self::Sparse(match limit {
+                    Some(count) if count < x.nrows() => Cow::Owned(x.first_rows(count)),
+                    _ => Cow::Borrowed(x),
+                });
+            }
+            Samples::Dense(x) => match limit {
+                Some(count) if count < x.nrows() => Cow::Owned(x.rows(0, count).into_owned()),
+                _ => Cow::Borrowed(x),
+            },
+        };
+        let zeros = dense.as_slice().iter().filter(|&&v| v == T::zero()).count();
+        let density = 1.0 - zeros as f64 / dense.len().max(1) as f64;
         if density < SPARSE_BELOW_DENSITY {
-            Self::Sparse(std::sync::Arc::new(SparseRows::from_dense(&x)), rows)
+            Self::Sparse(Cow::Owned(SparseRows::from_dense(&dense)))
         } else {
-            Self::Dense(x, rows)
+            Self::Dense(dense)
         }
     }
 
     fn rows(&self) -> usize {
-        match self {
-            Self::Dense(_, rows) | Self::Sparse(_, rows) => *rows,
-        }
+        self.samples().nrows()
     }
 
     fn samples(&self) -> Samples<'_, T> {
         match self {
-            Self::Dense(x, _) => Samples::Dense(x),
-            Self::Sparse(x, _) => Samples::Sparse(x),
+            Self::Dense(x) => Samples::Dense(x),
+            Self::Sparse(x) => Samples::Sparse(x),
         }
     }
 }

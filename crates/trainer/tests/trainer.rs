@@ -2,7 +2,7 @@
 //! the evaluation-sample limit, reproducibility, divergence and bad settings.
 
 use scratchnet_network::{MultiLayerNetExtend, NetworkConfig};
-use scratchnet_optim::{AnyOptimizer, by_name};
+use scratchnet_optim::{AnyOptimizer, Optimizer, by_name};
 use scratchnet_tensor::{Matrix, random};
 use scratchnet_trainer::{
     EpochRecord, LabeledData, TrainError, TrainObserver, Trainer, TrainerConfig, TrainingHistory,
@@ -44,6 +44,68 @@ fn run(
     .train(observer)
 }
 
+fn run_with_sparse_train(
+    train_x: &scratchnet_tensor::SparseRows<f32>,
+    labels: &[usize],
+    test_x: &Matrix<f32>,
+    config: TrainerConfig,
+) -> Result<TrainingHistory, TrainError> {
+    let mut rng = random::seeded(0);
+    let mut network =
+        MultiLayerNetExtend::new(NetworkConfig::new(4, vec![8], 2), &mut rng).unwrap();
+    let mut optimizer = sgd(0.1);
+    let train = LabeledData::new(train_x, labels)?;
+    let test = LabeledData::new(test_x, labels)?;
+    Trainer::new(&mut network, &mut optimizer, train, test, config, rng)?.train(&mut ())
+}
+
+/// A test set given sparsely gives the records of the same set given densely.
+#[test]
+fn a_sparse_test_set_is_evaluated_like_the_dense_one() {
+    let (x, labels) = blobs(120, 12);
+    let positive = x.map(|v| v.max(0.0)); // mostly-zero columns, like pixels
+    let sparse = scratchnet_tensor::SparseRows::from_dense(&positive);
+    let config = TrainerConfig {
+        epochs: 4,
+        mini_batch_size: 20,
+        evaluate_sample_num_per_epoch: Some(50),
+    };
+    let dense_run = run(
+        (&x, &labels),
+        (&positive, &labels),
+        config,
+        &mut sgd(0.1),
+        3,
+        &mut (),
+    )
+    .unwrap();
+    let mut rng = random::seeded(3);
+    let mut network =
+        MultiLayerNetExtend::new(NetworkConfig::new(4, vec![8, 8], 2), &mut rng).unwrap();
+    let mut optimizer = sgd(0.1);
+    let train = LabeledData::new(&x, &labels).unwrap();
+    let test = LabeledData::new(&sparse, &labels).unwrap();
+    let sparse_run = Trainer::new(
+        &mut network,
+        &mut optimizer,
+        train,
+        test,
+        config,
+        random::child(&mut rng),
+    )
+    .unwrap()
+    .train(&mut ())
+    .unwrap();
+    assert_eq!(dense_run.train_loss_list, sparse_run.train_loss_list);
+    for (a, b) in dense_run.epochs.iter().zip(&sparse_run.epochs) {
+        assert!(
+            (a.test_acc - b.test_acc).abs() <= 1.0 / 50.0,
+            "{a:?} vs {b:?}"
+        );
+    }
+    assert!((dense_run.final_test_accuracy - sparse_run.final_test_accuracy).abs() <= 1.0 / 120.0);
+}
+
 fn sgd(learning_rate: f64) -> AnyOptimizer<f32> {
     by_name("sgd", Some(learning_rate)).unwrap()
 }
@@ -69,7 +131,7 @@ impl TrainObserver for Recorder {
 }
 
 #[test]
-fn callbacks_come_in_the_books_order() {
+fn callbacks_come_in_the_documented_order() {
     let (x, labels) = blobs(300, 1);
     let mut recorder = Recorder::default();
     let config = TrainerConfig {
@@ -86,14 +148,62 @@ fn callbacks_come_in_the_books_order() {
         &mut recorder,
     )
     .unwrap();
+    // Each epoch is evaluated after its first iteration (e1@1, e2@4, e3@7, like the book), on
+    // a snapshot while training goes on; its record arrives when the next evaluation starts.
     assert_eq!(
         recorder.events,
         [
-            "i1", "e1@1", "i2", "i3", "i4", "e2@4", "i5", "i6", "i7", "e3@7", "i8", "i9"
+            "i1", "i2", "i3", "i4", "e1@1", "i5", "i6", "i7", "e2@4", "i8", "i9", "e3@7"
         ]
     );
     assert_eq!(history.train_loss_list.len(), 9);
     assert_eq!(history.epochs, recorder.records);
+}
+
+#[test]
+fn evaluating_a_snapshot_gives_the_numbers_of_an_evaluation_in_place() {
+    // Train step by step by hand and evaluate after the first iteration of each epoch, like
+    // the book's Trainer; the trainer's concurrent evaluation must give the same records.
+    let (x, labels) = blobs(60, 11);
+    let config = TrainerConfig {
+        epochs: 4,
+        mini_batch_size: 20,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let history = run(
+        (&x, &labels),
+        (&x, &labels),
+        config,
+        &mut sgd(0.1),
+        5,
+        &mut (),
+    )
+    .unwrap();
+
+    let mut rng = random::seeded(5);
+    let mut network =
+        MultiLayerNetExtend::new(NetworkConfig::new(4, vec![8, 8], 2), &mut rng).unwrap();
+    let mut batch_rng = random::child(&mut rng);
+    let mut optimizer = sgd(0.1);
+    let mut indices = Vec::new();
+    for iteration in 0..12 {
+        random::choice_with_replacement(60, 20, &mut batch_rng, &mut indices);
+        let batch_x = Matrix::from_fn(20, 4, |i, j| x[(indices[i], j)]);
+        let batch_labels: Vec<usize> = indices.iter().map(|&i| labels[i]).collect();
+        network.gradient(&batch_x, &batch_labels);
+        optimizer.update(&mut network.params_mut());
+        if iteration % 3 == 0 {
+            let record = history.epochs[iteration / 3];
+            assert_eq!(
+                record.train_acc,
+                network.accuracy(&x, &labels),
+                "epoch {}",
+                record.epoch
+            );
+            assert_eq!(record.test_acc, network.accuracy(&x, &labels));
+        }
+    }
+    assert_eq!(history.final_test_accuracy, network.accuracy(&x, &labels));
 }
 
 #[test]
@@ -383,6 +493,9 @@ fn bad_settings_and_data_are_errors() {
     assert!(
         matches!(result, Err(TrainError::InvalidData(message)) if message.contains("3 features"))
     );
+    let sparse = scratchnet_tensor::SparseRows::from_dense(&x);
+    let result = run_with_sparse_train(&sparse, &labels, &x, good);
+    assert!(matches!(result, Err(TrainError::InvalidData(message)) if message.contains("dense")));
     let empty = Matrix::<f32>::zeros(0, 4);
     let result = run(
         (&empty, &[]),
