@@ -31,7 +31,7 @@ pub const PEAK_GFLOPS_ONE_CORE: f64 = 255.0;
 /// Peak of both cores together (measured: the clock drops a little with both busy).
 pub const PEAK_GFLOPS_TWO_CORES: f64 = 480.0;
 
-/// The seed network's layer sizes: 784 → [100]×6 → 10.
+/// The seed network's layer sizes: 784 → `[100]×6` → 10.
 const INPUT: usize = 784;
 const HIDDEN: [usize; 6] = [100; 6];
 const CLASSES: usize = 10;
