@@ -3,7 +3,7 @@
 use crate::fetch;
 use anyhow::{Context, Result};
 use scratchnet_datasets::{Catalog, DatasetKind, Mnist};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where the data comes from: shared by `train`, `eval` and `experiment`.
 #[derive(clap::Args, Clone, Debug)]
@@ -54,9 +54,22 @@ pub fn load(args: &DataArgs, quiet: bool) -> Result<LoadedData> {
 /// Like [`load`], keeping only the first `train_samples` training samples in memory (every
 /// byte is still verified).
 pub fn load_prefix(args: &DataArgs, quiet: bool, train_samples: usize) -> Result<LoadedData> {
+    let load = |dir: &Path| Mnist::load_prefix(dir, args.dataset, train_samples, usize::MAX);
+    // Loading checks every file's size and SHA-256 anyway, so a verified cache is read once;
+    // only when that fails (missing, corrupt) does the fetch run, re-verifying and repairing.
+    let cached = args.data_dir.clone().unwrap_or_else(|| {
+        scratchnet_datasets::default_data_dir(&crate::results::workspace_root(), args.dataset)
+    });
+    if let Ok(mnist) = load(&cached) {
+        return Ok(LoadedData {
+            kind: args.dataset,
+            dir: cached,
+            mnist,
+        });
+    }
     let dir = fetch::ensure_dataset(args.dataset, args.data_dir.clone(), &args.mirrors, quiet)?;
-    let mnist = Mnist::load_prefix(&dir, args.dataset, train_samples, usize::MAX)
-        .with_context(|| format!("loading {} from {}", args.dataset, dir.display()))?;
+    let mnist =
+        load(&dir).with_context(|| format!("loading {} from {}", args.dataset, dir.display()))?;
     Ok(LoadedData {
         kind: args.dataset,
         dir,
