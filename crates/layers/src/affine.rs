@@ -76,9 +76,7 @@ impl<T: Float> Affine<T> {
         matmul(x, weight, out);
         add_row_broadcast(out, bias);
     }
-}
 
-impl<T: Float> Affine<T> {
     /// The parameter half of `backward`: `dW = xᵀ·dout`, `db = Σ_rows dout`, without `dx`.
     /// A network's first layer needs no `∂L/∂x` (the input is data), which saves one of its
     /// three products per step.

@@ -1,9 +1,8 @@
 //! Fig. 6-9: SGD, Momentum, AdaGrad and Adam on MNIST — the training loss of each iteration
 //! (the book's `ch06/optimizer_compare_mnist.py`).
 
-use super::charts::{self, Axes};
-use super::race::{self, BATCH_SIZE, Contestant, HIDDEN, LossCurve};
-use super::{Outcome, Progress, RunContext, join_names, join_values};
+use super::race::{self, BATCH_SIZE, Contestant, HIDDEN};
+use super::{Outcome, RunContext, join_names, join_values};
 use anyhow::Result;
 use scratchnet_datasets::Split;
 use scratchnet_network::NetworkConfig;
@@ -34,40 +33,19 @@ pub fn run(train: &Split, context: &RunContext) -> Result<Outcome> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let progress = Progress::new(
-        (contestants.len() * iterations) as u64,
-        "iterations",
-        context.quiet,
-    );
-    let curves = race::race(train, contestants, iterations, context.seed, &progress)?;
-    progress.finish();
-    let title = format!(
-        "Fig. 6-9: optimizers on MNIST, hidden [100]×4, batch {BATCH_SIZE}, seed {} (moving average of {})",
-        context.seed,
-        race::SMOOTH_WINDOW
-    );
-    let lines = race::chart_lines(&curves);
-    Ok(Outcome {
-        csv: race::table(&curves),
-        verdict: verdict(&finals(&curves)),
-        figure: Box::new(move |path| {
-            let axes = Axes {
-                x_desc: "iterations",
-                y_desc: "loss",
-                y_range: 0.0..1.0,
-                legend_low: false,
-            };
-            charts::line_chart(path, &title, &axes, &lines)
-        }),
-    })
-}
-
-/// Each curve's name and final loss.
-pub fn finals(curves: &[LossCurve]) -> Vec<(String, f64)> {
-    curves
-        .iter()
-        .map(|curve| (curve.name.clone(), curve.final_loss()))
-        .collect()
+    race::outcome(
+        train,
+        contestants,
+        iterations,
+        context,
+        format!(
+            "Fig. 6-9: optimizers on MNIST, hidden [100]×4, batch {BATCH_SIZE}, seed {} (moving average of {})",
+            context.seed,
+            race::SMOOTH_WINDOW
+        ),
+        1.0,
+        verdict,
+    )
 }
 
 /// Which optimizers end below plain SGD's loss, e.g. "Adam and AdaGrad end below SGD's loss

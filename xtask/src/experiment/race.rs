@@ -2,7 +2,8 @@
 //! networks, each iteration one mini-batch of 128 drawn from the whole training set, the same
 //! batch for every network; the training loss of every iteration is recorded.
 
-use super::{Progress, run_seed, tail_mean};
+use super::charts::{self, Axes};
+use super::{Outcome, Progress, RunContext, run_seed, tail_mean};
 use anyhow::Result;
 use rayon::prelude::*;
 use scratchnet_datasets::Split;
@@ -38,6 +39,48 @@ impl LossCurve {
     pub fn final_loss(&self) -> f64 {
         tail_mean(&self.losses)
     }
+}
+
+/// Runs the race with a progress display and packs what both loss-curve figures report: the
+/// curves as CSV, the smoothed chart (y from 0 to `y_max`) and the verdict on the final losses.
+pub fn outcome(
+    train: &Split,
+    contestants: Vec<Contestant>,
+    iterations: usize,
+    context: &RunContext,
+    title: String,
+    y_max: f64,
+    verdict: fn(&[(String, f64)]) -> String,
+) -> Result<Outcome> {
+    let progress = Progress::new(
+        (contestants.len() * iterations) as u64,
+        "iterations",
+        context.quiet,
+    );
+    let curves = race(train, contestants, iterations, context.seed, &progress)?;
+    progress.finish();
+    let lines = chart_lines(&curves);
+    Ok(Outcome {
+        csv: table(&curves),
+        verdict: verdict(&finals(&curves)),
+        figure: Box::new(move |path| {
+            let axes = Axes {
+                x_desc: "iterations",
+                y_desc: "loss",
+                y_range: 0.0..y_max,
+                legend_low: false,
+            };
+            charts::line_chart(path, &title, &axes, &lines)
+        }),
+    })
+}
+
+/// Each curve's name and final loss.
+pub fn finals(curves: &[LossCurve]) -> Vec<(String, f64)> {
+    curves
+        .iter()
+        .map(|curve| (curve.name.clone(), curve.final_loss()))
+        .collect()
 }
 
 /// Trains every contestant for `iterations` steps on the same batches, contestants in

@@ -1,9 +1,8 @@
 //! Fig. 6-15: the initial weight scale — std 0.01 vs Xavier vs He, ReLU, SGD — the training
 //! loss of each iteration (the book's `ch06/weight_init_compare.py`).
 
-use super::charts::{self, Axes};
 use super::race::{self, BATCH_SIZE, Contestant, HIDDEN};
-use super::{Outcome, Progress, RunContext, join_names, join_values};
+use super::{Outcome, RunContext, join_names, join_values};
 use anyhow::Result;
 use scratchnet_datasets::Split;
 use scratchnet_network::{NetworkConfig, WeightInit};
@@ -36,32 +35,19 @@ pub fn run(train: &Split, context: &RunContext) -> Result<Outcome> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let progress = Progress::new(
-        (contestants.len() * iterations) as u64,
-        "iterations",
-        context.quiet,
-    );
-    let curves = race::race(train, contestants, iterations, context.seed, &progress)?;
-    progress.finish();
-    let title = format!(
-        "Fig. 6-15: weight init on MNIST, ReLU, hidden [100]×4, SGD lr 0.01, batch {BATCH_SIZE}, seed {} (moving average of {})",
-        context.seed,
-        race::SMOOTH_WINDOW
-    );
-    let lines = race::chart_lines(&curves);
-    Ok(Outcome {
-        csv: race::table(&curves),
-        verdict: verdict(&super::optimizers::finals(&curves)),
-        figure: Box::new(move |path| {
-            let axes = Axes {
-                x_desc: "iterations",
-                y_desc: "loss",
-                y_range: 0.0..2.5,
-                legend_low: false,
-            };
-            charts::line_chart(path, &title, &axes, &lines)
-        }),
-    })
+    race::outcome(
+        train,
+        contestants,
+        iterations,
+        context,
+        format!(
+            "Fig. 6-15: weight init on MNIST, ReLU, hidden [100]×4, SGD lr 0.01, batch {BATCH_SIZE}, seed {} (moving average of {})",
+            context.seed,
+            race::SMOOTH_WINDOW
+        ),
+        2.5,
+        verdict,
+    )
 }
 
 /// Which initialisations stall near ln 10 and which learn, e.g. "std=0.01 does not learn
