@@ -95,7 +95,17 @@ pub fn matmul_nt<T: Float>(a: &Matrix<T>, b: &Matrix<T>, out: &mut Matrix<T>) {
     product(Operand::whole(a, false), Operand::whole(b, true), out);
 }
 
+/// Lets `gemm` read a left operand in place instead of copying ("packing") it first, whenever
+/// the operand allows that: unit row stride, rows a multiple of the SIMD width, and up to
+/// `32 × 6` output columns (the default, 8 × 6, excludes the network's 100-column products).
+/// On 1008 × 100 × 100 this measured 257 GFLOP/s instead of 234 (one thread, AVX-512).
+fn read_left_operands_in_place() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| gemm::set_lhs_packing_threshold_single_thread(32));
+}
+
 fn product<T: Float>(lhs: Operand<'_, T>, rhs: Operand<'_, T>, out: &mut Matrix<T>) {
+    read_left_operands_in_place();
     let (m, k) = lhs.shape();
     let (k_rhs, n) = rhs.shape();
     assert_eq!(
