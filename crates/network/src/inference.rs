@@ -211,7 +211,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             .weight;
         match x {
             Samples::Dense(_) => FirstWeights::Dense(weight),
-            Samples::Sparse(_) => FirstWeights::Sparse(SparseWeights::new(weight)),
+            Samples::Sparse(x) => FirstWeights::Sparse(SparseWeights::new(weight, x)),
         }
     }
 

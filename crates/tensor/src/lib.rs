@@ -34,7 +34,7 @@ pub use ops::{
 };
 pub use param::Param;
 pub use random::Rng;
-pub use sparse::{SparseRows, SparseWeights};
+pub use sparse::{DENSE_COLUMN_DENSITY, SparseRows, SparseWeights};
 
 /// The matrix type: a dense, column-major nalgebra matrix used with rows = samples.
 pub type Matrix<T> = nalgebra::DMatrix<T>;
