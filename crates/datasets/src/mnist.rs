@@ -260,11 +260,19 @@ impl Split {
         let n = self.count(n);
         let lut: [T; 256] = std::array::from_fn(|v| T::cast(f64::from(v as f32 / 255.0f32)));
         let pixels = self.images.get(..n * self.image_size()).unwrap_or_default();
-        SparseRows::from_row_major(
-            n,
-            self.image_size(),
-            pixels.iter().map(|&p| lut[usize::from(p)]),
-        )
+        let mut row_starts = Vec::with_capacity(n + 1);
+        row_starts.push(0);
+        let (mut columns, mut values) = (Vec::new(), Vec::new());
+        for image in pixels.chunks_exact(self.image_size().max(1)) {
+            for (column, &pixel) in (0_u32..).zip(image) {
+                if pixel != 0 {
+                    columns.push(column);
+                    values.push(lut[usize::from(pixel)]);
+                }
+            }
+            row_starts.push(values.len());
+        }
+        SparseRows::from_csr(self.image_size(), row_starts, columns, values)
     }
 
     /// [`Self::images`] in `f32`.

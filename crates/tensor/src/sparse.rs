@@ -38,8 +38,9 @@ pub struct SparseWeights<T: Float> {
     dense_rows: Matrix<T>,
     /// `n_out` rounded up to a multiple of 16.
     width: usize,
-    /// Input by input: `values[k · width + j] = W[k, j]` (zero for `j ≥ n_out`), so one entry's
-    /// weights are `width / 16` consecutive cache lines.
+    /// The rows of the samples' sparse columns, padded: `values[s · width + j] = W[k, j]` for
+    /// the `s`-th sparse column `k` (zero for `j ≥ n_out`), so one entry's weights are
+    /// `width / 16` consecutive cache lines.
     values: Aligned<T>,
 }
 
@@ -55,14 +56,23 @@ impl<T: Float> SparseWeights<T> {
             "SparseWeights: W must have one row per feature"
         );
         let dense_columns = samples.dense_columns.clone();
-        let dense_rows = Matrix::from_fn(dense_columns.len(), n_out, |i, j| {
-            weight[(dense_columns[i] as usize, j)]
-        });
+        let sparse_columns = &samples.sparse_columns;
         let width = n_out.div_ceil(TILE) * TILE;
-        let mut values = Aligned::zeros(n_in * width);
-        for (j, column) in weight.column_iter().enumerate() {
-            for (k, &w) in column.iter().enumerate() {
-                values[k * width + j] = w;
+        let mut dense_rows = Matrix::zeros(dense_columns.len(), n_out);
+        let mut values = Aligned::zeros(sparse_columns.len() * width);
+        // Column by column of the column-major `weight`, gather the rows each part needs.
+        let columns = weight.as_slice().chunks_exact(n_in.max(1));
+        for (j, column) in columns.clone().enumerate() {
+            for (position, &k) in sparse_columns.iter().enumerate() {
+                values[position * width + j] = column[k as usize];
+            }
+        }
+        let dense_targets = dense_rows
+            .as_mut_slice()
+            .chunks_exact_mut(dense_columns.len().max(1));
+        for (column, target) in columns.zip(dense_targets) {
+            for (value, &k) in target.iter_mut().zip(&dense_columns) {
+                *value = column[k as usize];
             }
         }
         Self {
@@ -75,7 +85,8 @@ impl<T: Float> SparseWeights<T> {
         }
     }
 
-    /// The padded weights of input `k`.
+    /// The padded weights of sparse column `k` (its position among the samples' sparse
+    /// columns).
     fn input(&self, k: usize) -> &[T] {
         &self.values[k * self.width..(k + 1) * self.width]
     }
@@ -136,8 +147,12 @@ pub struct SparseRows<T: Float> {
     /// The dense columns, ascending, and their values (`nrows × dense_columns.len()`).
     dense_columns: Vec<u32>,
     dense: Matrix<T>,
+    /// The other columns, ascending.
+    sparse_columns: Vec<u32>,
     /// `row_starts[i]..row_starts[i + 1]` indexes row `i`'s entries in the other columns.
     row_starts: Vec<usize>,
+    /// Each entry's position in `sparse_columns` (ascending within a row), so the sparse
+    /// kernel's weights need rows for the sparse columns only.
     columns: Vec<u32>,
     values: Vec<T>,
 }
@@ -153,56 +168,108 @@ impl<T: Float> SparseRows<T> {
         Self::from_row_major(rows, ncols, row_major)
     }
 
-    /// The non-zero entries of a row-major stream of `nrows × ncols` values (e.g. pixels
-    /// converted on the fly, without a dense matrix in between).
+    /// The non-zero entries of a row-major stream of `nrows × ncols` values (without a dense
+    /// matrix in between; [`Self::from_csr`] is faster when the entries are at hand).
     ///
     /// # Panics
     /// If `ncols` exceeds `u32::MAX`.
     pub fn from_row_major(nrows: usize, ncols: usize, values: impl IntoIterator<Item = T>) -> Self {
         assert!(u32::try_from(ncols).is_ok(), "SparseRows: too many columns");
-        // First every non-zero entry, row by row; then the frequent columns move out.
         let mut row_starts = Vec::with_capacity(nrows + 1);
         row_starts.push(0);
         let (mut columns, mut entries) = (Vec::new(), Vec::new());
-        let mut column_counts = vec![0_usize; ncols];
         let mut values = values.into_iter();
         for _ in 0..nrows {
             for (column, value) in values.by_ref().take(ncols).enumerate() {
                 if value != T::zero() {
                     columns.push(column as u32);
                     entries.push(value);
-                    column_counts[column] += 1;
                 }
             }
             row_starts.push(entries.len());
         }
-        let dense_columns: Vec<u32> = (0..ncols)
-            .filter(|&j| column_counts[j] as f64 >= DENSE_COLUMN_DENSITY * nrows as f64)
-            .filter(|&j| column_counts[j] > 0)
-            .map(|j| j as u32)
-            .collect();
-        let mut dense_index = vec![None; ncols];
-        for (index, &column) in dense_columns.iter().enumerate() {
-            dense_index[column as usize] = Some(index);
+        Self::from_csr(ncols, row_starts, columns, entries)
+    }
+
+    /// The matrix whose row `i` has the values `values[row_starts[i]..row_starts[i + 1]]` at
+    /// the columns `columns[…]` (compressed sparse rows, e.g. built by a data loader straight
+    /// from its bytes); the other entries are zero.
+    ///
+    /// # Panics
+    /// If `row_starts` does not start at 0 and rise to `values.len()`, if `columns` and
+    /// `values` differ in length, or if a row's columns are not ascending and below `ncols`
+    /// (`ncols` ≤ `u32::MAX`).
+    pub fn from_csr(
+        ncols: usize,
+        row_starts: Vec<usize>,
+        columns: Vec<u32>,
+        entries: Vec<T>,
+    ) -> Self {
+        assert!(u32::try_from(ncols).is_ok(), "SparseRows: too many columns");
+        assert_eq!(
+            columns.len(),
+            entries.len(),
+            "SparseRows: one column per value"
+        );
+        assert!(
+            row_starts.first() == Some(&0)
+                && row_starts.last() == Some(&entries.len())
+                && row_starts.windows(2).all(|pair| pair[0] <= pair[1]),
+            "SparseRows: row starts must rise from 0 to the number of values"
+        );
+        let nrows = row_starts.len() - 1;
+        let mut column_counts = vec![0_usize; ncols];
+        for row in row_starts.windows(2) {
+            let row_columns = &columns[row[0]..row[1]];
+            assert!(
+                row_columns.windows(2).all(|pair| pair[0] < pair[1])
+                    && row_columns
+                        .last()
+                        .is_none_or(|&last| (last as usize) < ncols),
+                "SparseRows: a row's columns must be ascending and below {ncols}"
+            );
+            for &column in row_columns {
+                column_counts[column as usize] += 1;
+            }
         }
+        // Where each column goes: `Ok(i)` is dense column i, `Err(s)` sparse column s.
+        let (mut dense_columns, mut sparse_columns) = (Vec::new(), Vec::new());
+        let slots: Vec<Result<usize, u32>> = (0..ncols)
+            .map(|j| {
+                let count = column_counts[j];
+                if count > 0 && count as f64 >= DENSE_COLUMN_DENSITY * nrows as f64 {
+                    dense_columns.push(j as u32);
+                    Ok(dense_columns.len() - 1)
+                } else {
+                    sparse_columns.push(j as u32);
+                    Err(sparse_columns.len() as u32 - 1)
+                }
+            })
+            .collect();
+        let sparse_entries = sparse_columns
+            .iter()
+            .map(|&j| column_counts[j as usize])
+            .sum();
         let mut sparse = Self {
             ncols,
-            nonzeros: entries.len(),
+            nonzeros: entries.iter().filter(|&&value| value != T::zero()).count(),
             dense: Matrix::zeros(nrows, dense_columns.len()),
             dense_columns,
+            sparse_columns,
             row_starts: Vec::with_capacity(nrows + 1),
-            columns: Vec::new(),
-            values: Vec::new(),
+            columns: Vec::with_capacity(sparse_entries),
+            values: Vec::with_capacity(sparse_entries),
         };
         sparse.row_starts.push(0);
         for row in 0..nrows {
             let range = row_starts[row]..row_starts[row + 1];
             for (&column, &value) in columns[range.clone()].iter().zip(&entries[range]) {
-                if let Some(index) = dense_index[column as usize] {
-                    sparse.dense[(row, index)] = value;
-                } else {
-                    sparse.columns.push(column);
-                    sparse.values.push(value);
+                match slots[column as usize] {
+                    Ok(index) => sparse.dense[(row, index)] = value,
+                    Err(position) => {
+                        sparse.columns.push(position);
+                        sparse.values.push(value);
+                    }
                 }
             }
             sparse.row_starts.push(sparse.values.len());
@@ -221,6 +288,7 @@ impl<T: Float> SparseRows<T> {
             nonzeros: end + dense.iter().filter(|&&value| value != T::zero()).count(),
             dense_columns: self.dense_columns.clone(),
             dense,
+            sparse_columns: self.sparse_columns.clone(),
             row_starts: self.row_starts[..=rows].to_vec(),
             columns: self.columns[..end].to_vec(),
             values: self.values[..end].to_vec(),
@@ -783,6 +851,25 @@ mod tests {
         head.matmul_rows(0, 2, &SparseWeights::new(&weight, &head), &mut out);
         assert_eq!(out, dense.rows(0, 2) * &weight);
         assert_eq!(stream.first_rows(10), stream);
+    }
+
+    #[test]
+    fn built_from_compressed_rows() {
+        let dense = Matrix::<f32>::from_row_slice(2, 4, &[0.0, 1.0, 0.0, 2.0, 3.0, 0.0, 0.0, 0.0]);
+        let csr = SparseRows::from_csr(4, vec![0, 2, 3], vec![1, 3, 0], vec![1.0, 2.0, 3.0]);
+        assert_eq!(csr, SparseRows::from_dense(&dense));
+        let bad: [(Vec<usize>, Vec<u32>, Vec<f32>); 4] = [
+            (vec![0, 2, 3], vec![3, 1, 0], vec![1.0, 2.0, 3.0]), // not ascending
+            (vec![0, 2, 3], vec![1, 4, 0], vec![1.0, 2.0, 3.0]), // column out of range
+            (vec![0, 2, 4], vec![1, 3, 0], vec![1.0, 2.0, 3.0]), // rows past the values
+            (vec![0, 2, 3], vec![1, 3], vec![1.0, 2.0, 3.0]),    // lengths differ
+        ];
+        for (row_starts, columns, values) in bad {
+            let built = std::panic::catch_unwind(|| {
+                SparseRows::from_csr(4, row_starts.clone(), columns.clone(), values.clone())
+            });
+            assert!(built.is_err(), "{row_starts:?} {columns:?}");
+        }
     }
 
     #[test]
