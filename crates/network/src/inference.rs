@@ -384,6 +384,30 @@ mod tests {
     }
 
     #[test]
+    fn a_copied_inference_state_predicts_like_its_source() {
+        let mut config = NetworkConfig::new(12, vec![9, 7], 4);
+        config.use_batchnorm = true;
+        config.dropout = Some(DropoutConfig {
+            ratio: 0.3,
+            mode: DropoutMode::Book,
+        });
+        let source = trained(config.clone());
+        // Same shape, other weights and statistics: everything inference reads is overwritten.
+        let mut copy = MultiLayerNetExtend::new(config, &mut random::seeded(99)).unwrap();
+        let x = random::normal_matrix::<f32>(50, 12, 1.0, &mut random::seeded(7));
+        assert_ne!(copy.predict(&x), source.predict(&x));
+        copy.copy_inference_state_from(&source);
+        assert_eq!(copy.predict(&x), source.predict(&x));
+        let mut other =
+            MultiLayerNetExtend::new(NetworkConfig::new(12, vec![9], 4), &mut random::seeded(1))
+                .unwrap();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            other.copy_inference_state_from(&source);
+        }));
+        assert!(outcome.is_err(), "a network of another shape is refused");
+    }
+
+    #[test]
     fn sparse_and_dense_agree_on_accuracy_and_loss() {
         let net = trained(NetworkConfig::new(12, vec![9], 4));
         let mut x = random::normal_matrix::<f32>(1500, 12, 1.0, &mut random::seeded(6));

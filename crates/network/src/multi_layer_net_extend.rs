@@ -212,6 +212,32 @@ impl<T: Float> MultiLayerNetExtend<T> {
         })
     }
 
+    /// Copies `source`'s inference state (weights, biases, BatchNorm's γ, β and running
+    /// statistics) into this network's existing buffers: a snapshot to evaluate while `source`
+    /// trains on, without allocating. Training caches, gradients and dropout generators are
+    /// left as they are, so this copy's *training* is not `source`'s.
+    ///
+    /// # Panics
+    /// If the networks have different configurations.
+    pub fn copy_inference_state_from(&mut self, source: &Self) {
+        assert_eq!(
+            self.config, source.config,
+            "copy_inference_state_from: the networks differ"
+        );
+        for (block, from) in self.blocks.iter_mut().zip(&source.blocks) {
+            block.affine.weight.copy_from(&from.affine.weight);
+            block.affine.bias.copy_from(&from.affine.bias);
+            if let (Some(batch_norm), Some(from)) = (&mut block.batch_norm, &from.batch_norm) {
+                batch_norm.gamma.copy_from(&from.gamma);
+                batch_norm.beta.copy_from(&from.beta);
+                batch_norm.running_mean.copy_from(&from.running_mean);
+                batch_norm.running_var.copy_from(&from.running_var);
+            }
+        }
+        self.output.weight.copy_from(&source.output.weight);
+        self.output.bias.copy_from(&source.output.bias);
+    }
+
     /// The configuration this network was built from.
     pub fn config(&self) -> &NetworkConfig {
         &self.config

@@ -193,14 +193,20 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
                 history.train_loss_list.push(loss);
                 observer.iteration_done(iteration + 1, loss);
                 if iteration % per_epoch == 0 {
-                    deliver(pending.take(), &mut history, observer)?;
-                    let snapshot = self.network.clone();
-                    pending = Some(
-                        scope.spawn(move || eval.evaluate(&snapshot, labels, epoch, iteration + 1)),
-                    );
+                    // The previous evaluation's snapshot comes back with its record and is
+                    // overwritten in place: no allocation per epoch.
+                    let mut snapshot = match deliver(pending.take(), &mut history, observer)? {
+                        Some(snapshot) => snapshot,
+                        None => self.network.clone(),
+                    };
+                    snapshot.copy_inference_state_from(self.network);
+                    pending = Some(scope.spawn(move || {
+                        let record = eval.evaluate(&snapshot, labels, epoch, iteration + 1);
+                        (record, snapshot)
+                    }));
                 }
             }
-            deliver(pending.take(), &mut history, observer)
+            deliver(pending.take(), &mut history, observer).map(drop)
         })?;
         history.final_test_accuracy = self
             .network
@@ -209,20 +215,28 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
     }
 }
 
-/// Waits for an epoch's evaluation, records it and hands it to the observer.
-fn deliver(
-    pending: Option<std::thread::ScopedJoinHandle<'_, EpochRecord>>,
+/// An epoch's evaluation running on its own thread; it hands back its record and the network
+/// snapshot it evaluated.
+type PendingEvaluation<'scope, T> =
+    std::thread::ScopedJoinHandle<'scope, (EpochRecord, MultiLayerNetExtend<T>)>;
+
+/// Waits for an epoch's evaluation, records it and hands it to the observer; returns the
+/// snapshot for reuse.
+fn deliver<T: Float>(
+    pending: Option<PendingEvaluation<'_, T>>,
     history: &mut TrainingHistory,
     observer: &mut dyn TrainObserver,
-) -> Result<(), TrainError> {
-    let Some(handle) = pending else { return Ok(()) };
+) -> Result<Option<MultiLayerNetExtend<T>>, TrainError> {
+    let Some(handle) = pending else {
+        return Ok(None);
+    };
     // An evaluation only panics on a broken invariant; pass the panic on.
-    let record = handle
+    let (record, snapshot) = handle
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     history.epochs.push(record);
     match observer.epoch_done(&record) {
-        ControlFlow::Continue(()) => Ok(()),
+        ControlFlow::Continue(()) => Ok(Some(snapshot)),
         ControlFlow::Break(()) => Err(TrainError::Stopped {
             epoch: record.epoch,
         }),
