@@ -4,14 +4,13 @@
 //! Hidden block *i*: `Affine_i → [BatchNorm_i] → activation_i → [Dropout_i]`, then
 //! `Affine_{L+1} → SoftmaxWithLoss`. Loss = cross-entropy + `0.5·λ·Σ‖W‖²` over every `W`.
 
-use crate::inference::Workspace;
+use crate::inference::WorkspacePool;
 use crate::{Activation, NetworkConfig, NetworkError};
 use scratchnet_layers::{
     Affine, BatchNormalization, Dropout, Layer, Relu, Sigmoid, SoftmaxWithLoss,
 };
 use scratchnet_tensor::random::{self, Rng};
 use scratchnet_tensor::{Float, Matrix, Param};
-use std::sync::Mutex;
 
 /// The hidden activation layer of a block.
 #[derive(Clone)]
@@ -146,8 +145,8 @@ pub struct MultiLayerNetExtend<T: Float = f32> {
     pub(crate) output_names: BlockNames,
     pub(crate) output: Affine<T>,
     pub(crate) last_layer: SoftmaxWithLoss<T>,
-    /// Buffers for single-chunk inference (the per-step batch loss), reused across calls.
-    pub(crate) workspace: Mutex<Workspace<T>>,
+    /// Inference buffers, reused across calls (the per-step batch loss, every evaluation).
+    pub(crate) workspaces: WorkspacePool<T>,
 }
 
 /// A copy with the same parameters, BatchNorm statistics and dropout generators (so it would
@@ -161,7 +160,7 @@ impl<T: Float> Clone for MultiLayerNetExtend<T> {
             output_names: self.output_names.clone(),
             output: self.output.clone(),
             last_layer: self.last_layer.clone(),
-            workspace: Mutex::new(Workspace::default()),
+            workspaces: WorkspacePool::default(),
         }
     }
 }
@@ -208,7 +207,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             blocks,
             output,
             last_layer: SoftmaxWithLoss::new(),
-            workspace: Mutex::new(Workspace::default()),
+            workspaces: WorkspacePool::default(),
         })
     }
 
