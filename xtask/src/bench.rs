@@ -75,7 +75,8 @@ epoch), --eval-samples 1000 / 100, and RAYON_NUM_THREADS=1 / 2, and writes
 results/bench-scaling.txt.")]
 pub struct BenchArgs {
     /// Runs of each scratchnet child process; the median wall time is reported
-    /// [default: 3, or 1 with --scaling or --quick].
+    /// [default: 7 (two seconds each, and the machine's noise is ±5%), or 1 with --scaling or
+    /// --quick].
     #[arg(long, value_parser = parse_positive, value_name = "N")]
     pub runs: Option<usize>,
     /// Runs of the NumPy reference (a few minutes in total); 0 skips it.
@@ -123,7 +124,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     if args.scaling {
         return run_scaling(args, &dir, &machine, &commit);
     }
-    let runs = args.runs.unwrap_or(if args.quick { 1 } else { 3 });
+    let runs = args.runs.unwrap_or(if args.quick { 1 } else { 7 });
     let numpy_runs = if args.quick {
         args.numpy_runs.min(1)
     } else {
