@@ -6,7 +6,6 @@ use scratchnet_optim::Optimizer;
 use scratchnet_tensor::random::{self, Rng};
 use scratchnet_tensor::{Float, Matrix, SparseRows, resize_for};
 use std::borrow::Cow;
-use std::ops::ControlFlow;
 
 /// The book's `Trainer` settings (its defaults: 20 epochs, batches of 100, every sample
 /// evaluated).
@@ -150,96 +149,149 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
     /// epoch evaluate train and test accuracy; at the end, one test pass over every sample.
     ///
     /// The evaluation of an epoch runs on a snapshot of the network taken right after that
-    /// iteration, on other threads, while training goes on: the numbers are exactly those of an
-    /// evaluation in place. The observer receives epoch *e*'s record when the evaluation of
-    /// epoch *e* + 1 is about to start (and the last one at the end), so its calls come in the
-    /// order `iteration 1 … iteration k+1, epoch 1, iteration k+2, …` for `k` iterations per
-    /// epoch.
+    /// iteration, on the thread pool, while the next iterations train: the numbers are exactly
+    /// those of an evaluation in place. The observer is called on the pool too, in the order
+    /// `iteration 1 … iteration k+1, epoch 1, iteration k+2, …` for `k` iterations per epoch:
+    /// each epoch's record comes after the next epoch's first iteration.
     pub fn train(
         &mut self,
-        observer: &mut dyn TrainObserver,
-    ) -> Result<TrainingHistory, TrainError> {
-        let per_epoch = self.iterations_per_epoch();
+        observer: &mut (dyn TrainObserver + Send),
+    ) -> Result<TrainingHistory, TrainError>
+    where
+        O: Send,
+    {
         let max_iterations = self.max_iterations();
         let mut history = TrainingHistory {
             train_loss_list: Vec::with_capacity(max_iterations),
             epochs: Vec::with_capacity(self.config.epochs),
             final_test_accuracy: 0.0,
         };
-        let eval = &self.eval;
-        let labels = (self.train.labels, self.test.labels);
-        std::thread::scope(|scope| -> Result<(), TrainError> {
-            let mut pending = None;
-            for iteration in 0..max_iterations {
-                let epoch = iteration / per_epoch + 1;
-                let loss = self
-                    .batch
-                    .step(
-                        self.network,
-                        self.optimizer,
-                        (self.train_x, self.train.labels),
-                        self.config.mini_batch_size,
-                        &mut self.rng,
-                    )
-                    .as_f64();
-                if !loss.is_finite() {
-                    deliver(pending.take(), &mut history, observer)?;
-                    return Err(TrainError::Diverged {
-                        epoch,
-                        iteration: iteration + 1,
-                        loss,
-                    });
-                }
-                history.train_loss_list.push(loss);
-                observer.iteration_done(iteration + 1, loss);
-                if iteration % per_epoch == 0 {
-                    // The previous evaluation's snapshot comes back with its record and is
-                    // overwritten in place: no allocation per epoch.
-                    let mut snapshot = match deliver(pending.take(), &mut history, observer)? {
-                        Some(snapshot) => snapshot,
-                        None => self.network.clone(),
-                    };
-                    snapshot.copy_inference_state_from(self.network);
-                    pending = Some(scope.spawn(move || {
-                        let record = eval.evaluate(&snapshot, labels, epoch, iteration + 1);
-                        (record, snapshot)
-                    }));
-                }
-            }
-            deliver(pending.take(), &mut history, observer).map(drop)
-        })?;
+        // The whole loop is one task on the pool: each epoch's `rayon::join` then hands the
+        // evaluation to the other worker directly, and the training worker joins in on the
+        // evaluation's chunks once its iterations are done. No thread is spawned or woken
+        // per epoch beyond that.
+        rayon::scope(|_| self.run_epochs(observer, &mut history))?;
         history.final_test_accuracy = self
             .network
             .accuracy(self.eval.full_test().samples(), self.test.labels);
         Ok(history)
     }
+
+    fn run_epochs(
+        &mut self,
+        observer: &mut (dyn TrainObserver + Send),
+        history: &mut TrainingHistory,
+    ) -> Result<(), TrainError>
+    where
+        O: Send,
+    {
+        let per_epoch = self.iterations_per_epoch();
+        let max_iterations = self.max_iterations();
+        let labels = (self.train.labels, self.test.labels);
+        let mut losses = Vec::with_capacity(per_epoch);
+        let diverged = |iteration: usize, loss| TrainError::Diverged {
+            epoch: iteration / per_epoch + 1,
+            iteration: iteration + 1,
+            loss,
+        };
+        let Self {
+            network,
+            optimizer,
+            train,
+            train_x,
+            config,
+            rng,
+            eval,
+            batch,
+            ..
+        } = self;
+        let mut steps = Steps {
+            batch,
+            network: &mut **network,
+            optimizer: &mut **optimizer,
+            data: (*train_x, train.labels),
+            batch_size: config.mini_batch_size,
+            rng,
+        };
+        let eval = &*eval;
+        if let Err((iteration, loss)) = steps.run(0..1, &mut losses) {
+            return Err(diverged(iteration, loss));
+        }
+        record_losses(0, &mut losses, history, observer);
+        let mut snapshot = steps.network.clone();
+        for epoch in 1..=config.epochs {
+            // This epoch's remaining iterations and the next one's first, beside this epoch's
+            // evaluation (of the network after its first iteration).
+            let first = (epoch - 1) * per_epoch;
+            let iterations = first + 1..(epoch * per_epoch + 1).min(max_iterations);
+            let (trained, record) = rayon::join(
+                || steps.run(iterations.clone(), &mut losses),
+                || eval.evaluate(&snapshot, labels, epoch, first + 1),
+            );
+            record_losses(iterations.start, &mut losses, history, observer);
+            history.epochs.push(record);
+            if observer.epoch_done(&record).is_break() {
+                return Err(TrainError::Stopped { epoch });
+            }
+            if let Err((iteration, loss)) = trained {
+                return Err(diverged(iteration, loss));
+            }
+            snapshot.copy_inference_state_from(steps.network);
+        }
+        Ok(())
+    }
 }
 
-/// An epoch's evaluation running on its own thread; it hands back its record and the network
-/// snapshot it evaluated.
-type PendingEvaluation<'scope, T> =
-    std::thread::ScopedJoinHandle<'scope, (EpochRecord, MultiLayerNetExtend<T>)>;
+/// What the training iterations need, borrowed apart from the evaluation sets so that both
+/// can run at once.
+struct Steps<'s, T: Float, O: ?Sized> {
+    batch: &'s mut Batch<T>,
+    network: &'s mut MultiLayerNetExtend<T>,
+    optimizer: &'s mut O,
+    data: (&'s Matrix<T>, &'s [usize]),
+    batch_size: usize,
+    rng: &'s mut Rng,
+}
 
-/// Waits for an epoch's evaluation, records it and hands it to the observer; returns the
-/// snapshot for reuse.
-fn deliver<T: Float>(
-    pending: Option<PendingEvaluation<'_, T>>,
+impl<T: Float, O: Optimizer<T> + ?Sized> Steps<'_, T, O> {
+    /// Runs the iterations `range` (0-based), pushing each batch loss to `losses`; stops at the
+    /// first loss that is not finite and returns its iteration and value.
+    fn run(
+        &mut self,
+        range: std::ops::Range<usize>,
+        losses: &mut Vec<f64>,
+    ) -> Result<(), (usize, f64)> {
+        for iteration in range {
+            let loss = self
+                .batch
+                .step(
+                    self.network,
+                    self.optimizer,
+                    self.data,
+                    self.batch_size,
+                    self.rng,
+                )
+                .as_f64();
+            if !loss.is_finite() {
+                return Err((iteration, loss));
+            }
+            losses.push(loss);
+        }
+        Ok(())
+    }
+}
+
+/// Hands the losses of the iterations from `first` (0-based) on to the history and the
+/// observer, in order.
+fn record_losses(
+    first: usize,
+    losses: &mut Vec<f64>,
     history: &mut TrainingHistory,
-    observer: &mut dyn TrainObserver,
-) -> Result<Option<MultiLayerNetExtend<T>>, TrainError> {
-    let Some(handle) = pending else {
-        return Ok(None);
-    };
-    // An evaluation only panics on a broken invariant; pass the panic on.
-    let (record, snapshot) = handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    history.epochs.push(record);
-    match observer.epoch_done(&record) {
-        ControlFlow::Continue(()) => Ok(Some(snapshot)),
-        ControlFlow::Break(()) => Err(TrainError::Stopped {
-            epoch: record.epoch,
-        }),
+    observer: &mut (dyn TrainObserver + Send),
+) {
+    for (offset, loss) in losses.drain(..).enumerate() {
+        history.train_loss_list.push(loss);
+        observer.iteration_done(first + offset + 1, loss);
     }
 }
 

@@ -25,7 +25,7 @@ fn run(
     config: TrainerConfig,
     optimizer: &mut AnyOptimizer<f32>,
     seed: u64,
-    observer: &mut dyn TrainObserver,
+    observer: &mut (dyn TrainObserver + Send),
 ) -> Result<TrainingHistory, TrainError> {
     let mut rng = random::seeded(seed);
     let mut network =
