@@ -2,7 +2,7 @@
 
 use crate::fetch;
 use anyhow::{Context, Result};
-use scratchnet_datasets::{Catalog, DatasetKind, Mnist};
+use scratchnet_datasets::{Catalog, DatasetKind, Mnist, Split};
 use std::path::{Path, PathBuf};
 
 /// Where the data comes from: shared by `train`, `eval` and `experiment`.
@@ -54,25 +54,40 @@ pub fn load(args: &DataArgs, quiet: bool) -> Result<LoadedData> {
 /// Like [`load`], keeping only the first `train_samples` training samples in memory (every
 /// byte is still verified).
 pub fn load_prefix(args: &DataArgs, quiet: bool, train_samples: usize) -> Result<LoadedData> {
-    let load = |dir: &Path| Mnist::load_prefix(dir, args.dataset, train_samples, usize::MAX);
+    load_prefix_preparing(args, quiet, train_samples, |_| ()).map(|(loaded, ())| loaded)
+}
+
+/// [`load_prefix`], running `prepare` on the test split while the training files are still
+/// being verified (see `Mnist::load_prefix_preparing`).
+pub fn load_prefix_preparing<R>(
+    args: &DataArgs,
+    quiet: bool,
+    train_samples: usize,
+    prepare: impl Fn(&Split) -> R,
+) -> Result<(LoadedData, R)> {
+    let load = |dir: &Path| {
+        Mnist::load_prefix_preparing(dir, args.dataset, (train_samples, usize::MAX), &prepare)
+    };
     // Loading checks every file's size and SHA-256 anyway, so a verified cache is read once;
     // only when that fails (missing, corrupt) does the fetch run, re-verifying and repairing.
     let cached = args.data_dir.clone().unwrap_or_else(|| {
         scratchnet_datasets::default_data_dir(&crate::results::workspace_root(), args.dataset)
     });
-    if let Ok(mnist) = load(&cached) {
-        return Ok(LoadedData {
+    if let Ok((mnist, prepared)) = load(&cached) {
+        let loaded = LoadedData {
             kind: args.dataset,
             dir: cached,
             mnist,
-        });
+        };
+        return Ok((loaded, prepared));
     }
     let dir = fetch::ensure_dataset(args.dataset, args.data_dir.clone(), &args.mirrors, quiet)?;
-    let mnist =
+    let (mnist, prepared) =
         load(&dir).with_context(|| format!("loading {} from {}", args.dataset, dir.display()))?;
-    Ok(LoadedData {
+    let loaded = LoadedData {
         kind: args.dataset,
         dir,
         mnist,
-    })
+    };
+    Ok((loaded, prepared))
 }

@@ -352,7 +352,12 @@ impl TrainObserver for RunObserver {
 
 pub fn run(args: &TrainArgs) -> Result<()> {
     // Only the training images used are kept (a prefix shorter than asked means too few).
-    let loaded = data::load_prefix(&args.data, args.quiet, args.train_size)?;
+    // Inference needs only the non-zero pixels (19%): 12 MB instead of a 31 MB dense matrix.
+    // The test set converts while the training files are still being verified.
+    let (loaded, x_test) =
+        data::load_prefix_preparing(&args.data, args.quiet, args.train_size, |test| {
+            test.sparse_images::<f32>(test.len())
+        })?;
     let (train, test) = (&loaded.mnist.train, &loaded.mnist.test);
     if args.train_size > train.len() {
         return Err(usage_error(format!(
@@ -364,8 +369,6 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     }
     let x_train = train.images::<f32>(args.train_size);
     let t_train = train.labels(args.train_size);
-    // Inference needs only the non-zero pixels (19%): 12 MB instead of a 31 MB dense matrix.
-    let x_test = test.sparse_images::<f32>(test.len());
     let t_test = test.labels(test.len());
 
     let name = args.out.clone().unwrap_or_else(|| args.default_name());

@@ -75,6 +75,37 @@ fn mnist_from_the_shared_directory_mirror() {
     assert_eq!((prefix.train.len(), prefix.test.len()), (300, 10_000));
     assert_eq!(prefix.train.images_f32(300), x);
     assert_eq!(prefix.train.labels(300), mnist.train.labels(300));
+
+    // Preparing the test split while the training files load gives what preparing after does.
+    let (prepared_with, sparse) =
+        Mnist::load_prefix_preparing(&mirror, DatasetKind::Mnist, (300, 10_000), |test| {
+            test.sparse_images::<f32>(test.len())
+        })
+        .unwrap();
+    assert_eq!(prepared_with, prefix);
+    assert_eq!(sparse, mnist.test.sparse_images::<f32>(10_000));
+    // A training file that fails verification fails the load, after the test split prepared.
+    let broken = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&mirror).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        std::fs::copy(&path, broken.path().join(&name)).unwrap();
+    }
+    let train_labels = broken.path().join("train-labels-idx1-ubyte.gz");
+    let mut bytes = std::fs::read(&train_labels).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(&train_labels, bytes).unwrap();
+    let mut prepared = false;
+    let outcome =
+        Mnist::load_prefix_preparing(broken.path(), DatasetKind::Mnist, (300, 10), |_| {
+            prepared = true;
+        });
+    assert!(outcome.is_err());
+    assert!(
+        prepared,
+        "the test split was prepared while the training files loaded"
+    );
 }
 
 #[test]
