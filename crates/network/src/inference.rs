@@ -7,8 +7,10 @@
 //!   `infer`, so the result is bit-identical to running the layers one by one.
 //! * Samples are processed in fixed chunks of [`INFERENCE_CHUNK_ROWS`] on all cores; the chunking
 //!   does not depend on the thread count, so neither do the results.
-//! * A dense input is read in place; a [`SparseRows`] input (MNIST is ≈81% zero pixels) makes
-//!   the first layer cost one multiply-add per non-zero pixel.
+//! * A dense input is read in place; a [`SparseRows`] input (MNIST is ≈81% zero pixels) has its
+//!   frequent columns multiplied densely and the rest one multiply-add per non-zero entry.
+//! * Buffers come from a pool in the network and keep their shapes, so repeated evaluations
+//!   (one per epoch) allocate nothing.
 
 use crate::MultiLayerNetExtend;
 use crate::multi_layer_net_extend::{ActivationLayer, HiddenBlock};
