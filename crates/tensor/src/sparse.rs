@@ -27,8 +27,8 @@ const ROW_BLOCK: usize = TILE;
 
 /// A weight matrix `W` (`n_in × n_out`) laid out for [`SparseRows::matmul_rows`] with one
 /// particular [`SparseRows`]: the rows of its dense columns gathered into a matrix for `gemm`,
-/// and every row zero-padded to a multiple of 16 outputs (whole vector registers) for the
-/// sparse kernel.
+/// and the rows of its sparse columns zero-padded to a multiple of 16 outputs (whole vector
+/// registers) for the sparse kernel.
 #[derive(Clone, Debug)]
 pub struct SparseWeights<T: Float> {
     n_in: usize,
