@@ -507,3 +507,43 @@ fn bad_settings_and_data_are_errors() {
     );
     assert!(matches!(result, Err(TrainError::InvalidData(_))));
 }
+
+#[test]
+fn the_thread_count_does_not_change_a_single_bit() {
+    // A test set of several inference chunks, so the evaluation really is split across threads.
+    let (x_train, t_train) = blobs(200, 21);
+    let (x_test, t_test) = blobs(2 * scratchnet_network::INFERENCE_CHUNK_ROWS + 17, 22);
+    let config = TrainerConfig {
+        epochs: 6,
+        mini_batch_size: 50,
+        evaluate_sample_num_per_epoch: None,
+    };
+    let run_on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            run(
+                (&x_train, &t_train),
+                (&x_test, &t_test),
+                config,
+                &mut sgd(0.1),
+                5,
+                &mut (),
+            )
+            .unwrap()
+        })
+    };
+    let one = run_on(1);
+    for threads in [2, 3] {
+        let many = run_on(threads);
+        // Exact equality of every loss and accuracy (f64 `==`), not a tolerance.
+        assert_eq!(
+            many.train_loss_list, one.train_loss_list,
+            "{threads} threads"
+        );
+        assert_eq!(many.epochs, one.epochs, "{threads} threads");
+        assert_eq!(many.final_test_accuracy, one.final_test_accuracy);
+    }
+}
