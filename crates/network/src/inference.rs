@@ -23,7 +23,7 @@ use scratchnet_tensor::{
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Rows evaluated together in inference. Fixed, so results do not depend on the thread count.
-/// A multiple of 16, so `gemm` reads each chunk in place (8% faster than 1000 rows), and not of
+/// A multiple of 16, so `gemm` reads each chunk in place (≈10% faster than 1000 rows), and not of
 /// 512, whose power-of-two column stride makes the cache alias. Half-size chunks (21 for the
 /// test set instead of 10) let the two workers finish an evaluation closer together: the seed
 /// run measured 1–2% faster than with 1008.
