@@ -9,8 +9,8 @@
 //!   does not depend on the thread count, so neither do the results.
 //! * A dense input is read in place; a [`SparseRows`] input (MNIST is ≈81% zero pixels) has its
 //!   frequent columns multiplied densely and the rest one multiply-add per non-zero entry.
-//! * Buffers come from a pool in the network and keep their shapes, so repeated evaluations
-//!   (one per epoch) allocate nothing.
+//! * Activation buffers come from a pool in the network and keep their shapes, so repeated
+//!   evaluations (one per epoch) do not allocate or zero them again.
 
 use crate::MultiLayerNetExtend;
 use crate::multi_layer_net_extend::{ActivationLayer, HiddenBlock};
@@ -101,7 +101,7 @@ impl<T: Float> Default for Workspace<T> {
 }
 
 /// Workspaces kept between inference calls (one per thread that used them), so evaluating
-/// every epoch allocates nothing.
+/// every epoch does not allocate and zero its activation buffers again.
 #[derive(Debug, Default)]
 pub(crate) struct WorkspacePool<T: Float> {
     free: Mutex<Vec<Workspace<T>>>,
