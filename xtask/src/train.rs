@@ -386,6 +386,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         epochs: args.epochs,
         mini_batch_size: args.batch_size,
         evaluate_sample_num_per_epoch: args.eval_samples,
+        iteration_loss: scratchnet_trainer::IterationLoss::AfterUpdate,
     };
     let mut observer = RunObserver {
         csv: EpochCsv::create(&csv_path)?,

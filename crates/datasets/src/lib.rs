@@ -23,6 +23,8 @@
 //! assert_eq!((x.nrows(), x.ncols()), (1, 4));
 //! assert_eq!(x[(0, 1)], 1.0);
 //! assert_eq!(x[(0, 2)], 0.2);
+//! let bytes = split.byte_rows::<f32>(2); // the same values, decoded batch by batch
+//! assert_eq!(bytes.table()[usize::from(bytes.row(0)[2])], 0.2);
 //! let t = split.one_hot::<f64>(2);
 //! assert_eq!((t[(0, 7)], t[(1, 2)], t[(1, 7)]), (1.0, 1.0, 0.0));
 //! assert_eq!(split.labels(5), [7, 2]);

@@ -3,7 +3,7 @@
 //! Forward: `out = x·W + b` (`x` is N×in, `W` in×out, `b` 1×out broadcast over the rows).
 //! Backward: `dx = dout·Wᵀ`, `dW = xᵀ·dout`, `db = Σ_rows dout`.
 
-use crate::Layer;
+use crate::{ColumnOp, Layer};
 use scratchnet_tensor::{
     Float, Matrix, add_row_broadcast, column_sums_into, matmul, matmul_nt, matmul_tn, resize_for,
 };
@@ -75,6 +75,12 @@ impl<T: Float> Affine<T> {
         );
         matmul(x, weight, out);
         add_row_broadcast(out, bias);
+    }
+
+    /// The bias of output `column` as a column operation: the second half of inference, once
+    /// the product `x·W` is done.
+    pub fn bias_op(&self, column: usize) -> ColumnOp<T> {
+        ColumnOp::Add(self.bias[column])
     }
 
     /// The parameter half of `backward`: `dW = xᵀ·dout`, `db = Σ_rows dout`, without `dx`.

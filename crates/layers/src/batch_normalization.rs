@@ -9,7 +9,7 @@
 //! `dxc = dxn/std`, `dstd = −Σ(dxn·xc)/std²`, `dvar = 0.5·dstd/std`, `dxc += (2/N)·xc·dvar`,
 //! `dμ = Σdxc`, `dx = dxc − dμ/N` (sums over the batch).
 
-use crate::Layer;
+use crate::{ColumnOp, Elementwise, Layer};
 use scratchnet_tensor::{Float, Matrix, resize_for};
 
 /// The book's `10e-7` added to the variance (that is, `1e-6`).
@@ -109,25 +109,7 @@ impl<T: Float> BatchNormalization<T> {
     /// Inference: `out = γ·(x − running_mean)/sqrt(running_var + 10e−7) + β`.
     fn infer_into(&self, x: &Matrix<T>, out: &mut Matrix<T>) {
         self.check_input(x);
-        let n = x.nrows();
-        resize_for(out, n, x.ncols());
-        if n == 0 {
-            return;
-        }
-        let epsilon = T::cast(EPSILON);
-        let features = self.gamma.iter().zip(self.beta.iter());
-        let stats = self.running_mean.iter().zip(self.running_var.iter());
-        let columns = x
-            .as_slice()
-            .chunks_exact(n)
-            .zip(out.as_mut_slice().chunks_exact_mut(n));
-        for (((&gamma, &beta), (&mean, &var)), (x_col, out_col)) in features.zip(stats).zip(columns)
-        {
-            let std = (var + epsilon).sqrt();
-            for (o, &v) in out_col.iter_mut().zip(x_col) {
-                *o = gamma * ((v - mean) / std) + beta;
-            }
-        }
+        self.infer_matrix(x, out);
     }
 
     /// Training: batch statistics, caches for `backward`, output, running statistics.
@@ -269,6 +251,18 @@ impl<T: Float> Layer<T> for BatchNormalization<T> {
 
     fn infer(&self, x: &Matrix<T>, out: &mut Matrix<T>) {
         self.infer_into(x, out);
+    }
+}
+
+/// Inference: `γ·(x − running_mean)/sqrt(running_var + 10e−7) + β` for each feature.
+impl<T: Float> Elementwise<T> for BatchNormalization<T> {
+    fn column_op(&self, column: usize) -> ColumnOp<T> {
+        ColumnOp::Normalize {
+            gamma: self.gamma[column],
+            beta: self.beta[column],
+            mean: self.running_mean[column],
+            std: (self.running_var[column] + T::cast(EPSILON)).sqrt(),
+        }
     }
 }
 

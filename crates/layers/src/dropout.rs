@@ -6,7 +6,7 @@
 //! Inverted mode: in training `out = x·mask / (1 − ratio)`; inference is the identity;
 //! backward `dx = dout·mask / (1 − ratio)`.
 
-use crate::Layer;
+use crate::{ColumnOp, Elementwise, Layer};
 use rand::RngExt;
 use scratchnet_tensor::random::Rng;
 use scratchnet_tensor::{Float, Matrix, resize_for};
@@ -142,20 +142,6 @@ impl<T: Float> Dropout<T> {
         }
     }
 
-    /// Inference: `out = x·(1 − ratio)` (book) or `out = x` (inverted).
-    fn infer_into(dropout_ratio: f64, mode: DropoutMode, x: &Matrix<T>, out: &mut Matrix<T>) {
-        resize_for(out, x.nrows(), x.ncols());
-        match mode {
-            DropoutMode::Book => {
-                let keep = T::cast(1.0 - dropout_ratio);
-                for (o, &v) in out.as_mut_slice().iter_mut().zip(x.as_slice().iter()) {
-                    *o = v * keep;
-                }
-            }
-            DropoutMode::Inverted => out.copy_from(x),
-        }
-    }
-
     /// `out = source·(mask·scale)` elementwise.
     fn apply_mask(source: &Matrix<T>, mask: &Matrix<T>, scale: T, out: &mut Matrix<T>) {
         resize_for(out, source.nrows(), source.ncols());
@@ -176,7 +162,9 @@ impl<T: Float> Layer<T> for Dropout<T> {
     /// leaving the mask alone.
     fn forward(&mut self, x: &Matrix<T>, train: bool) -> &Matrix<T> {
         if !train {
-            Self::infer_into(self.dropout_ratio, self.mode, x, &mut self.out);
+            let mut out = std::mem::replace(&mut self.out, Matrix::zeros(0, 0));
+            self.infer_matrix(x, &mut out);
+            self.out = out;
             return &self.out;
         }
         if !(self.frozen && self.mask.shape() == x.shape()) {
@@ -201,7 +189,17 @@ impl<T: Float> Layer<T> for Dropout<T> {
     }
 
     fn infer(&self, x: &Matrix<T>, out: &mut Matrix<T>) {
-        Self::infer_into(self.dropout_ratio, self.mode, x, out);
+        self.infer_matrix(x, out);
+    }
+}
+
+/// Inference: `x·(1 − ratio)` (book) or `x` (inverted).
+impl<T: Float> Elementwise<T> for Dropout<T> {
+    fn column_op(&self, _column: usize) -> ColumnOp<T> {
+        match self.mode {
+            DropoutMode::Book => ColumnOp::Scale(T::cast(1.0 - self.dropout_ratio)),
+            DropoutMode::Inverted => ColumnOp::Identity,
+        }
     }
 }
 

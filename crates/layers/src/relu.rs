@@ -3,7 +3,7 @@
 //! Forward: `mask = (x <= 0)`, `out = x` with the masked elements set to 0.
 //! Backward: `dx = dout` with the masked elements set to 0.
 
-use crate::Layer;
+use crate::{ColumnOp, Elementwise, Layer};
 use scratchnet_tensor::{Float, Matrix, resize_for};
 
 /// The book's `Relu`: `out = max(x, 0)`, remembering the mask `x <= 0` for `backward`.
@@ -37,12 +37,9 @@ impl<T: Float> Default for Relu<T> {
     }
 }
 
-/// `out = x` where `x > 0`, else 0 (NaN passes through, as in the book).
-fn relu_into<T: Float>(x: &Matrix<T>, out: &mut Matrix<T>) {
-    resize_for(out, x.nrows(), x.ncols());
-    let zero = T::zero();
-    for (o, &v) in out.as_mut_slice().iter_mut().zip(x.as_slice().iter()) {
-        *o = if v <= zero { zero } else { v };
+impl<T: Float> Elementwise<T> for Relu<T> {
+    fn column_op(&self, _column: usize) -> ColumnOp<T> {
+        ColumnOp::Relu
     }
 }
 
@@ -50,7 +47,9 @@ impl<T: Float> Layer<T> for Relu<T> {
     /// `out = max(x, 0)`; in training mode also records the mask `x <= 0`.
     fn forward(&mut self, x: &Matrix<T>, train: bool) -> &Matrix<T> {
         if !train {
-            relu_into(x, &mut self.out);
+            let mut out = std::mem::replace(&mut self.out, Matrix::zeros(0, 0));
+            self.infer_matrix(x, &mut out);
+            self.out = out;
             return &self.out;
         }
         resize_for(&mut self.out, x.nrows(), x.ncols());
@@ -65,7 +64,7 @@ impl<T: Float> Layer<T> for Relu<T> {
             .zip(x.as_slice().iter())
         {
             *m = v <= zero;
-            *o = if *m { zero } else { v };
+            *o = ColumnOp::Relu.apply(v);
         }
         &self.out
     }
@@ -95,7 +94,7 @@ impl<T: Float> Layer<T> for Relu<T> {
     }
 
     fn infer(&self, x: &Matrix<T>, out: &mut Matrix<T>) {
-        relu_into(x, out);
+        self.infer_matrix(x, out);
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Forward: `out = 1 / (1 + e^−x)`. Backward: `dx = dout·(1 − out)·out`.
 
-use crate::Layer;
+use crate::{ColumnOp, Elementwise, Layer};
 use scratchnet_tensor::{Float, Matrix, resize_for};
 
 /// The book's `Sigmoid`: `out = 1 / (1 + e^−x)`, keeping `out` for `backward`.
@@ -33,12 +33,9 @@ impl<T: Float> Default for Sigmoid<T> {
     }
 }
 
-/// `out = 1 / (1 + e^−x)` elementwise.
-fn sigmoid_into<T: Float>(x: &Matrix<T>, out: &mut Matrix<T>) {
-    resize_for(out, x.nrows(), x.ncols());
-    let one = T::one();
-    for (o, &v) in out.as_mut_slice().iter_mut().zip(x.as_slice().iter()) {
-        *o = one / (one + (-v).exp());
+impl<T: Float> Elementwise<T> for Sigmoid<T> {
+    fn column_op(&self, _column: usize) -> ColumnOp<T> {
+        ColumnOp::Sigmoid
     }
 }
 
@@ -46,11 +43,18 @@ impl<T: Float> Layer<T> for Sigmoid<T> {
     /// `out = 1 / (1 + e^−x)`. The training-mode output is what `backward` differentiates; an
     /// inference-mode forward writes to a separate buffer and leaves it alone.
     fn forward(&mut self, x: &Matrix<T>, train: bool) -> &Matrix<T> {
+        let buffer = if train {
+            &mut self.out
+        } else {
+            &mut self.inference_out
+        };
+        let mut out = std::mem::replace(buffer, Matrix::zeros(0, 0));
+        self.infer_matrix(x, &mut out);
         if train {
-            sigmoid_into(x, &mut self.out);
+            self.out = out;
             &self.out
         } else {
-            sigmoid_into(x, &mut self.inference_out);
+            self.inference_out = out;
             &self.inference_out
         }
     }
@@ -80,7 +84,7 @@ impl<T: Float> Layer<T> for Sigmoid<T> {
     }
 
     fn infer(&self, x: &Matrix<T>, out: &mut Matrix<T>) {
-        sigmoid_into(x, out);
+        self.infer_matrix(x, out);
     }
 }
 

@@ -36,7 +36,6 @@ mod persist;
 
 pub use config::{Activation, DropoutConfig, NetworkConfig, WeightInit};
 pub use error::NetworkError;
-pub use inference::{Evaluation, INFERENCE_CHUNK_ROWS, Samples};
 pub use multi_layer_net_extend::MultiLayerNetExtend;
 pub use persist::{FORMAT_VERSION, MAGIC};
-pub use scratchnet_layers::DropoutMode;
+pub use scratchnet_layers::{DropoutMode, Evaluation, Network};

@@ -4,13 +4,14 @@
 //! Hidden block *i*: `Affine_i → [BatchNorm_i] → activation_i → [Dropout_i]`, then
 //! `Affine_{L+1} → SoftmaxWithLoss`. Loss = cross-entropy + `0.5·λ·Σ‖W‖²` over every `W`.
 
-use crate::inference::WorkspacePool;
 use crate::{Activation, NetworkConfig, NetworkError};
+use scratchnet_layers::Evaluation;
 use scratchnet_layers::{
-    Affine, BatchNormalization, Dropout, Layer, Relu, Sigmoid, SoftmaxWithLoss,
+    Affine, BatchNormalization, Dropout, Elementwise, InferenceBuffers, Layer, Relu, Sigmoid,
+    SoftmaxWithLoss,
 };
 use scratchnet_tensor::random::{self, Rng};
-use scratchnet_tensor::{Float, Matrix, Param};
+use scratchnet_tensor::{Float, Matrix, Param, Samples};
 
 /// The hidden activation layer of a block.
 #[derive(Clone)]
@@ -29,6 +30,13 @@ impl<T: Float> ActivationLayer<T> {
 
     #[cfg(test)]
     fn layer(&self) -> &dyn Layer<T> {
+        match self {
+            Self::Relu(layer) => layer,
+            Self::Sigmoid(layer) => layer,
+        }
+    }
+
+    pub(crate) fn elementwise(&self) -> &dyn Elementwise<T> {
         match self {
             Self::Relu(layer) => layer,
             Self::Sigmoid(layer) => layer,
@@ -139,6 +147,11 @@ impl<T: Float> HiddenBlock<T> {
 /// assert_eq!(names, ["W1", "b1", "W2", "b2", "W3", "b3"]);
 /// # Ok::<(), scratchnet_network::NetworkError>(())
 /// ```
+///
+/// A clone has the same parameters, BatchNorm statistics and dropout generators (so it would
+/// draw the same masks); its inference buffers start empty. The trainer evaluates such a
+/// snapshot while training goes on.
+#[derive(Clone)]
 pub struct MultiLayerNetExtend<T: Float = f32> {
     pub(crate) config: NetworkConfig,
     pub(crate) blocks: Vec<HiddenBlock<T>>,
@@ -146,23 +159,7 @@ pub struct MultiLayerNetExtend<T: Float = f32> {
     pub(crate) output: Affine<T>,
     pub(crate) last_layer: SoftmaxWithLoss<T>,
     /// Inference buffers, reused across calls (the per-step batch loss, every evaluation).
-    pub(crate) workspaces: WorkspacePool<T>,
-}
-
-/// A copy with the same parameters, BatchNorm statistics and dropout generators (so it would
-/// draw the same masks); its inference buffers start empty. The trainer evaluates such a
-/// snapshot while training goes on.
-impl<T: Float> Clone for MultiLayerNetExtend<T> {
-    fn clone(&self) -> Self {
-        Self {
-            config: self.config.clone(),
-            blocks: self.blocks.clone(),
-            output_names: self.output_names.clone(),
-            output: self.output.clone(),
-            last_layer: self.last_layer.clone(),
-            workspaces: WorkspacePool::default(),
-        }
-    }
+    pub(crate) buffers: InferenceBuffers<T>,
 }
 
 impl<T: Float> MultiLayerNetExtend<T> {
@@ -207,7 +204,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             blocks,
             output,
             last_layer: SoftmaxWithLoss::new(),
-            workspaces: WorkspacePool::default(),
+            buffers: InferenceBuffers::default(),
         })
     }
 
@@ -427,5 +424,36 @@ impl<T: Float> MultiLayerNetExtend<T> {
         if let Some(param) = self.params_mut().find(|param| param.name == name) {
             param.value.copy_from(value);
         }
+    }
+}
+
+/// The trainer's view: the book's `gradient`, the parameters, inference.
+impl<T: Float> scratchnet_layers::Network<T> for MultiLayerNetExtend<T> {
+    fn input_size(&self) -> usize {
+        self.config.input_size
+    }
+
+    fn output_size(&self) -> usize {
+        self.config.output_size
+    }
+
+    fn gradient(&mut self, x: &Matrix<T>, labels: &[usize]) -> T {
+        Self::gradient(self, x, labels)
+    }
+
+    fn params_mut(&mut self) -> impl Iterator<Item = Param<'_, T>> {
+        Self::params_mut(self)
+    }
+
+    fn evaluate(&self, x: Samples<'_, T>, labels: &[usize]) -> Evaluation {
+        Self::evaluate(self, x, labels)
+    }
+
+    fn accuracy(&self, x: Samples<'_, T>, labels: &[usize]) -> f64 {
+        Self::accuracy(self, x, labels)
+    }
+
+    fn copy_inference_state_from(&mut self, source: &Self) {
+        Self::copy_inference_state_from(self, source);
     }
 }

@@ -150,7 +150,7 @@ fn chunked_parallel_inference_equals_per_chunk_inference() {
         mode: DropoutMode::Book,
     });
     let net = MultiLayerNetExtend::<f32>::new(config, &mut random::seeded(10)).unwrap();
-    let rows = 2 * scratchnet_network::INFERENCE_CHUNK_ROWS + 17;
+    let rows = 2 * scratchnet_layers::INFERENCE_CHUNK_ROWS + 17;
     let x = random::normal_matrix::<f32>(rows, 6, 1.0, &mut random::seeded(11));
     let scores = net.predict(&x);
     assert_eq!(scores.shape(), (rows, 3));

@@ -17,14 +17,17 @@
 //! assert!((loss - 0.3132617).abs() < 1e-6);
 //! ```
 
+mod byte_rows;
 mod float;
 mod gradient;
 mod matmul;
 mod ops;
 mod param;
 pub mod random;
+mod samples;
 mod sparse;
 
+pub use byte_rows::ByteRows;
 pub use float::Float;
 pub use gradient::numerical_gradient;
 pub use matmul::{matmul, matmul_nt, matmul_rows, matmul_tn};
@@ -34,7 +37,8 @@ pub use ops::{
 };
 pub use param::Param;
 pub use random::Rng;
-pub use sparse::{DENSE_COLUMN_DENSITY, SparseRows, SparseWeights};
+pub use samples::Samples;
+pub use sparse::{ColumnSplit, DENSE_COLUMN_DENSITY, SparseRows, SparseWeights};
 
 /// The matrix type: a dense, column-major nalgebra matrix used with rows = samples.
 pub type Matrix<T> = nalgebra::DMatrix<T>;

@@ -1,12 +1,11 @@
 //! A data set as the trainer takes it: a matrix of samples and their class labels.
 
 use crate::TrainError;
-use scratchnet_network::Samples;
-use scratchnet_tensor::Float;
+use scratchnet_tensor::{Float, Samples};
 
-/// Samples (one per row, dense or sparse) and their class indices; checked to agree on
-/// construction. The training set must be dense (batches are gathered from it); a test set may
-/// be a `SparseRows`, which is all inference needs.
+/// Samples (one per row: dense, sparse or bytes) and their class indices; checked to agree on
+/// construction. Batches are gathered from any of the three; byte-stored samples
+/// ([`ByteRows`](scratchnet_tensor::ByteRows)) keep a large training set compact.
 #[derive(Debug)]
 pub struct LabeledData<'a, T: Float> {
     /// One sample per row.

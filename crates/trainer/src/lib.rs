@@ -39,4 +39,4 @@ pub use data::LabeledData;
 pub use error::TrainError;
 pub use history::{EpochRecord, TrainingHistory};
 pub use observer::TrainObserver;
-pub use trainer::{Trainer, TrainerConfig, iterations_per_epoch};
+pub use trainer::{IterationLoss, Trainer, TrainerConfig, iterations_per_epoch};

@@ -1,10 +1,10 @@
 //! The training loop.
 
 use crate::{EpochRecord, LabeledData, TrainError, TrainObserver, TrainingHistory};
-use scratchnet_network::{MultiLayerNetExtend, Samples};
+use scratchnet_layers::Network;
 use scratchnet_optim::Optimizer;
 use scratchnet_tensor::random::{self, Rng};
-use scratchnet_tensor::{Float, Matrix, SparseRows, resize_for};
+use scratchnet_tensor::{ByteRows, Float, Matrix, Samples, SparseRows};
 use std::borrow::Cow;
 
 /// The book's `Trainer` settings (its defaults: 20 epochs, batches of 100, every sample
@@ -18,6 +18,9 @@ pub struct TrainerConfig {
     /// Evaluate accuracy per epoch on only the first N training and test samples (the book's
     /// `evaluate_sample_num_per_epoch`); `None` = all of them.
     pub evaluate_sample_num_per_epoch: Option<usize>,
+    /// Which loss each iteration records.
+    #[serde(default)]
+    pub iteration_loss: IterationLoss,
 }
 
 impl Default for TrainerConfig {
@@ -26,8 +29,22 @@ impl Default for TrainerConfig {
             epochs: 20,
             mini_batch_size: 100,
             evaluate_sample_num_per_epoch: None,
+            iteration_loss: IterationLoss::default(),
         }
     }
+}
+
+/// The loss each iteration records in [`TrainingHistory::train_loss_list`] and reports to
+/// [`TrainObserver::iteration_done`]. Either way a loss that is not finite stops the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IterationLoss {
+    /// The batch's inference-mode loss after the update, the book's `network.loss(x_batch,
+    /// t_batch)`: one more forward pass per iteration.
+    #[default]
+    AfterUpdate,
+    /// The training-mode loss the gradient's forward pass computed before the update: free.
+    BeforeUpdate,
 }
 
 /// Iterations that make one epoch: `max(ceil(train_size / batch_size), 1)`.
@@ -42,13 +59,12 @@ pub fn iterations_per_epoch(train_size: usize, batch_size: usize) -> usize {
 }
 
 /// Trains a network with an optimizer, like the book's `Trainer(network, x_train, t_train,
-/// x_test, t_test, …).train()`.
-pub struct Trainer<'a, T: Float, O: Optimizer<T> + ?Sized> {
-    network: &'a mut MultiLayerNetExtend<T>,
+/// x_test, t_test, …).train()`. Any [`Network`] can be trained: the book's
+/// `MultiLayerNetExtend`, or a network written from the layers (`examples/two_layer_net.rs`).
+pub struct Trainer<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> {
+    network: &'a mut N,
     optimizer: &'a mut O,
     train: LabeledData<'a, T>,
-    /// The training samples, dense: batches are gathered from them.
-    train_x: &'a Matrix<T>,
     test: LabeledData<'a, T>,
     config: TrainerConfig,
     rng: Rng,
@@ -58,59 +74,20 @@ pub struct Trainer<'a, T: Float, O: Optimizer<T> + ?Sized> {
     batch: Batch<T>,
 }
 
-impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
+impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O> {
     /// Checks the settings and the data against the network. `rng` draws the mini-batches.
     pub fn new(
-        network: &'a mut MultiLayerNetExtend<T>,
+        network: &'a mut N,
         optimizer: &'a mut O,
         train: LabeledData<'a, T>,
         test: LabeledData<'a, T>,
         config: TrainerConfig,
         rng: Rng,
     ) -> Result<Self, TrainError> {
-        if config.epochs == 0 {
-            return Err(TrainError::InvalidConfig(
-                "epochs must be at least 1".into(),
-            ));
-        }
-        if config.mini_batch_size == 0 {
-            return Err(TrainError::InvalidConfig(
-                "mini-batch size must be at least 1".into(),
-            ));
-        }
-        if config.evaluate_sample_num_per_epoch == Some(0) {
-            return Err(TrainError::InvalidConfig(
-                "evaluate sample count must be at least 1".into(),
-            ));
-        }
-        if train.is_empty() {
-            return Err(TrainError::InvalidData("the training set is empty".into()));
-        }
-        let network_config = network.config();
+        check_config(&config, train.len())?;
         for (name, data) in [("training", &train), ("test", &test)] {
-            if data.x.ncols() != network_config.input_size {
-                return Err(TrainError::InvalidData(format!(
-                    "{name} samples have {} features, the network expects {}",
-                    data.x.ncols(),
-                    network_config.input_size
-                )));
-            }
-            if let Some(label) = data
-                .labels
-                .iter()
-                .find(|&&label| label >= network_config.output_size)
-            {
-                return Err(TrainError::InvalidData(format!(
-                    "{name} label {label} is not a class of a network with {} outputs",
-                    network_config.output_size
-                )));
-            }
+            check_data(name, data, network.input_size(), network.output_size())?;
         }
-        let Samples::Dense(train_x) = train.x else {
-            return Err(TrainError::InvalidData(
-                "the training samples must be a dense matrix (batches are gathered from it)".into(),
-            ));
-        };
         let limit = config.evaluate_sample_num_per_epoch;
         let test_limited = limit.is_some_and(|count| count < test.len());
         Ok(Self {
@@ -119,7 +96,6 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
                 test: EvalSet::new(test.x, limit),
                 test_full: test_limited.then(|| EvalSet::new(test.x, None)),
             },
-            train_x,
             network,
             optimizer,
             train,
@@ -145,8 +121,8 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
     }
 
     /// Runs every iteration: sample a batch with replacement, compute the gradient in training
-    /// mode, update, record the batch loss in inference mode; after the first iteration of each
-    /// epoch evaluate train and test accuracy; at the end, one test pass over every sample.
+    /// mode, update, record the batch loss; after the first iteration of each epoch evaluate
+    /// train and test accuracy; at the end, one test pass over every sample.
     ///
     /// The evaluation of an epoch runs on a snapshot of the network taken right after that
     /// iteration, on the thread pool, while the next iterations train: the numbers are exactly
@@ -160,12 +136,7 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
     where
         O: Send,
     {
-        let max_iterations = self.max_iterations();
-        let mut history = TrainingHistory {
-            train_loss_list: Vec::with_capacity(max_iterations),
-            epochs: Vec::with_capacity(self.config.epochs),
-            final_test_accuracy: 0.0,
-        };
+        let mut history = TrainingHistory::default();
         // The whole loop is one task on the pool: each epoch's `rayon::join` then hands the
         // evaluation to the other worker directly, and the training worker joins in on the
         // evaluation's chunks once its iterations are done. No thread is spawned or woken
@@ -188,7 +159,7 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
         let per_epoch = self.iterations_per_epoch();
         let max_iterations = self.max_iterations();
         let labels = (self.train.labels, self.test.labels);
-        let mut losses = Vec::with_capacity(per_epoch);
+        let mut losses = Vec::with_capacity(per_epoch.min(1 << 16));
         let diverged = |iteration: usize, loss| TrainError::Diverged {
             epoch: iteration / per_epoch + 1,
             iteration: iteration + 1,
@@ -198,7 +169,6 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
             network,
             optimizer,
             train,
-            train_x,
             config,
             rng,
             eval,
@@ -209,8 +179,8 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
             batch,
             network: &mut **network,
             optimizer: &mut **optimizer,
-            data: (*train_x, train.labels),
-            batch_size: config.mini_batch_size,
+            data: *train,
+            config: *config,
             rng,
         };
         let eval = &*eval;
@@ -242,18 +212,62 @@ impl<'a, T: Float, O: Optimizer<T> + ?Sized> Trainer<'a, T, O> {
     }
 }
 
+/// The settings a run can be made of: at least one epoch, batch and evaluated sample, and a
+/// number of iterations that fits in memory's counters.
+fn check_config(config: &TrainerConfig, train_size: usize) -> Result<(), TrainError> {
+    let invalid = |message: &str| Err(TrainError::InvalidConfig(message.into()));
+    if config.epochs == 0 {
+        return invalid("epochs must be at least 1");
+    }
+    if config.mini_batch_size == 0 {
+        return invalid("mini-batch size must be at least 1");
+    }
+    if config.evaluate_sample_num_per_epoch == Some(0) {
+        return invalid("evaluate sample count must be at least 1");
+    }
+    let per_epoch = iterations_per_epoch(train_size, config.mini_batch_size);
+    if config.epochs.checked_mul(per_epoch).is_none() {
+        return invalid("epochs × iterations per epoch does not fit in a counter");
+    }
+    Ok(())
+}
+
+/// Samples the network can take and labels it can score.
+fn check_data<T: Float>(
+    name: &str,
+    data: &LabeledData<'_, T>,
+    input_size: usize,
+    output_size: usize,
+) -> Result<(), TrainError> {
+    if name == "training" && data.is_empty() {
+        return Err(TrainError::InvalidData("the training set is empty".into()));
+    }
+    if data.x.ncols() != input_size {
+        return Err(TrainError::InvalidData(format!(
+            "{name} samples have {} features, the network expects {input_size}",
+            data.x.ncols(),
+        )));
+    }
+    if let Some(label) = data.labels.iter().find(|&&label| label >= output_size) {
+        return Err(TrainError::InvalidData(format!(
+            "{name} label {label} is not a class of a network with {output_size} outputs"
+        )));
+    }
+    Ok(())
+}
+
 /// What the training iterations need, borrowed apart from the evaluation sets so that both
 /// can run at once.
-struct Steps<'s, T: Float, O: ?Sized> {
+struct Steps<'s, T: Float, N, O: ?Sized> {
     batch: &'s mut Batch<T>,
-    network: &'s mut MultiLayerNetExtend<T>,
+    network: &'s mut N,
     optimizer: &'s mut O,
-    data: (&'s Matrix<T>, &'s [usize]),
-    batch_size: usize,
+    data: LabeledData<'s, T>,
+    config: TrainerConfig,
     rng: &'s mut Rng,
 }
 
-impl<T: Float, O: Optimizer<T> + ?Sized> Steps<'_, T, O> {
+impl<T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Steps<'_, T, N, O> {
     /// Runs the iterations `range` (0-based), pushing each batch loss to `losses`; stops at the
     /// first loss that is not finite and returns its iteration and value.
     fn run(
@@ -262,22 +276,29 @@ impl<T: Float, O: Optimizer<T> + ?Sized> Steps<'_, T, O> {
         losses: &mut Vec<f64>,
     ) -> Result<(), (usize, f64)> {
         for iteration in range {
-            let loss = self
-                .batch
-                .step(
-                    self.network,
-                    self.optimizer,
-                    self.data,
-                    self.batch_size,
-                    self.rng,
-                )
-                .as_f64();
+            let loss = self.step().as_f64();
             if !loss.is_finite() {
                 return Err((iteration, loss));
             }
             losses.push(loss);
         }
         Ok(())
+    }
+
+    /// One iteration; returns the loss [`TrainerConfig::iteration_loss`] asks for.
+    fn step(&mut self) -> T {
+        let batch = &mut *self.batch;
+        batch.draw(self.data, self.config.mini_batch_size, self.rng);
+        let training_loss = self.network.gradient(&batch.x, &batch.labels);
+        self.optimizer.update(&mut self.network.params_mut());
+        match self.config.iteration_loss {
+            IterationLoss::BeforeUpdate => training_loss,
+            IterationLoss::AfterUpdate => T::cast(
+                self.network
+                    .evaluate(Samples::Dense(&batch.x), &batch.labels)
+                    .loss,
+            ),
+        }
     }
 }
 
@@ -303,25 +324,14 @@ struct Batch<T: Float> {
 }
 
 impl<T: Float> Batch<T> {
-    /// One iteration; returns the batch loss after the update (inference mode, like the book's
-    /// `self.network.loss(x_batch, t_batch)`).
-    fn step<O: Optimizer<T> + ?Sized>(
-        &mut self,
-        network: &mut MultiLayerNetExtend<T>,
-        optimizer: &mut O,
-        (train_x, train_labels): (&Matrix<T>, &[usize]),
-        batch_size: usize,
-        rng: &mut Rng,
-    ) -> T {
-        random::choice_with_replacement(train_labels.len(), batch_size, rng, &mut self.indices);
-        gather_rows(train_x, &self.indices, &mut self.x);
+    /// Draws `size` samples with replacement (the book's `np.random.choice(train_size,
+    /// batch_size)`) and gathers them.
+    fn draw(&mut self, data: LabeledData<'_, T>, size: usize, rng: &mut Rng) {
+        random::choice_with_replacement(data.len(), size, rng, &mut self.indices);
+        data.x.gather_rows(&self.indices, &mut self.x);
         self.labels.clear();
         self.labels
-            .extend(self.indices.iter().map(|&index| train_labels[index]));
-
-        network.gradient(&self.x, &self.labels);
-        optimizer.update(&mut network.params_mut());
-        network.loss(&self.x, &self.labels, false)
+            .extend(self.indices.iter().map(|&index| data.labels[index]));
     }
 }
 
@@ -340,9 +350,9 @@ impl<T: Float> EvalSets<'_, T> {
     }
 
     /// The book's per-epoch `accuracy(x_train)`, `accuracy(x_test)`, plus the training loss.
-    fn evaluate(
+    fn evaluate<N: Network<T>>(
         &self,
-        network: &MultiLayerNetExtend<T>,
+        network: &N,
         (train_labels, test_labels): (&[usize], &[usize]),
         epoch: usize,
         iteration: usize,
@@ -359,28 +369,34 @@ impl<T: Float> EvalSets<'_, T> {
     }
 }
 
-/// Density below which evaluation sets are stored sparsely (MNIST images: ≈0.19).
+/// Density below which a dense evaluation set is copied into sparse rows (MNIST images: ≈0.19).
 const SPARSE_BELOW_DENSITY: f64 = 0.5;
 
-/// A set evaluated every epoch, dense or sparse, whichever makes inference cheaper.
+/// A set evaluated every epoch, in whichever form makes inference cheapest.
 enum EvalSet<'a, T: Float> {
     Dense(Cow<'a, Matrix<T>>),
     Sparse(Cow<'a, SparseRows<T>>),
+    /// Decoded one chunk at a time by inference: no second copy of a large set.
+    Bytes(ByteRows<'a, T>),
 }
 
 impl<'a, T: Float> EvalSet<'a, T> {
-    /// The first `limit` samples (all if `None`), sparse when mostly zero.
+    /// The first `limit` samples (all if `None`); a mostly-zero dense set is stored sparsely.
     fn new(x: Samples<'a, T>, limit: Option<usize>) -> Self {
+        let limited = |rows: usize| limit.filter(|&count| count < rows);
         let dense = match x {
             Samples::Sparse(x) => {
-                return Self::Sparse(match limit {
-                    Some(count) if count < x.nrows() => Cow::Owned(x.first_rows(count)),
-                    _ => Cow::Borrowed(x),
+                return Self::Sparse(match limited(x.nrows()) {
+                    Some(count) => Cow::Owned(x.first_rows(count)),
+                    None => Cow::Borrowed(x),
                 });
             }
-            Samples::Dense(x) => match limit {
-                Some(count) if count < x.nrows() => Cow::Owned(x.rows(0, count).into_owned()),
-                _ => Cow::Borrowed(x),
+            Samples::Bytes(x) => {
+                return Self::Bytes(x.first_rows(limited(x.nrows()).unwrap_or(x.nrows())));
+            }
+            Samples::Dense(x) => match limited(x.nrows()) {
+                Some(count) => Cow::Owned(x.rows(0, count).into_owned()),
+                None => Cow::Borrowed(x),
             },
         };
         let zeros = dense.as_slice().iter().filter(|&&v| v == T::zero()).count();
@@ -400,22 +416,7 @@ impl<'a, T: Float> EvalSet<'a, T> {
         match self {
             Self::Dense(x) => Samples::Dense(x),
             Self::Sparse(x) => Samples::Sparse(x),
-        }
-    }
-}
-
-/// `out = x[indices, :]`, the book's `x_train[batch_mask]`, into a reused buffer.
-fn gather_rows<T: Float>(x: &Matrix<T>, indices: &[usize], out: &mut Matrix<T>) {
-    resize_for(out, indices.len(), x.ncols());
-    if indices.is_empty() || x.nrows() == 0 {
-        return;
-    }
-    // Column-major: gather within each column, as plain slices (nalgebra's strided column
-    // iterators cost three times as much here).
-    let columns = x.as_slice().chunks_exact(x.nrows());
-    for (source, target) in columns.zip(out.as_mut_slice().chunks_exact_mut(indices.len())) {
-        for (value, &index) in target.iter_mut().zip(indices) {
-            *value = source[index];
+            Self::Bytes(x) => Samples::Bytes(x),
         }
     }
 }
@@ -435,13 +436,13 @@ mod tests {
     }
 
     #[test]
-    fn gather_copies_the_chosen_rows() {
-        let x = Matrix::<f64>::from_fn(5, 3, |i, j| (10 * i + j) as f64);
-        let mut out = Matrix::zeros(0, 0);
-        gather_rows(&x, &[4, 0, 4], &mut out);
-        assert_eq!(
-            out,
-            Matrix::from_row_slice(3, 3, &[40.0, 41.0, 42.0, 0.0, 1.0, 2.0, 40.0, 41.0, 42.0])
-        );
+    fn a_run_too_long_to_count_is_refused_up_front() {
+        let config = TrainerConfig {
+            epochs: usize::MAX / 2,
+            ..TrainerConfig::default()
+        };
+        let error = check_config(&config, 300).unwrap_err();
+        assert!(error.to_string().contains("does not fit"), "{error}");
+        assert!(check_config(&TrainerConfig::default(), 300).is_ok());
     }
 }

@@ -3,7 +3,7 @@
 
 use scratchnet_network::{MultiLayerNetExtend, NetworkConfig};
 use scratchnet_optim::{AnyOptimizer, Optimizer, by_name};
-use scratchnet_tensor::{Matrix, random};
+use scratchnet_tensor::{ByteRows, Matrix, Samples, SparseRows, random};
 use scratchnet_trainer::{
     EpochRecord, LabeledData, TrainError, TrainObserver, Trainer, TrainerConfig, TrainingHistory,
 };
@@ -44,21 +44,6 @@ fn run(
     .train(observer)
 }
 
-fn run_with_sparse_train(
-    train_x: &scratchnet_tensor::SparseRows<f32>,
-    labels: &[usize],
-    test_x: &Matrix<f32>,
-    config: TrainerConfig,
-) -> Result<TrainingHistory, TrainError> {
-    let mut rng = random::seeded(0);
-    let mut network =
-        MultiLayerNetExtend::new(NetworkConfig::new(4, vec![8], 2), &mut rng).unwrap();
-    let mut optimizer = sgd(0.1);
-    let train = LabeledData::new(train_x, labels)?;
-    let test = LabeledData::new(test_x, labels)?;
-    Trainer::new(&mut network, &mut optimizer, train, test, config, rng)?.train(&mut ())
-}
-
 /// A test set given sparsely gives the records of the same set given densely.
 #[test]
 fn a_sparse_test_set_is_evaluated_like_the_dense_one() {
@@ -69,6 +54,7 @@ fn a_sparse_test_set_is_evaluated_like_the_dense_one() {
         epochs: 4,
         mini_batch_size: 20,
         evaluate_sample_num_per_epoch: Some(50),
+        ..TrainerConfig::default()
     };
     let dense_run = run(
         (&x, &labels),
@@ -106,6 +92,50 @@ fn a_sparse_test_set_is_evaluated_like_the_dense_one() {
     assert!((dense_run.final_test_accuracy - sparse_run.final_test_accuracy).abs() <= 1.0 / 120.0);
 }
 
+/// Training samples given densely, sparsely or as bytes give the same run, to the bit: the
+/// batches are the same values, and each evaluation set ends up in the same sparse form.
+#[test]
+fn training_samples_in_any_form_give_the_same_run() {
+    let (x, labels) = blobs(150, 13);
+    // Pixel-like: mostly zero, one byte per feature.
+    let bytes: Vec<u8> = (0..150 * 4)
+        .map(|i| {
+            let value = x[(i / 4, i % 4)];
+            if value > 0.3 {
+                (value.min(1.0) * 255.0) as u8
+            } else {
+                0
+            }
+        })
+        .collect();
+    let byte_rows = ByteRows::new(&bytes, 4, ByteRows::<f32>::unit_scale_table());
+    let dense = Matrix::from_fn(150, 4, |i, j| {
+        byte_rows.table()[usize::from(bytes[i * 4 + j])]
+    });
+    let sparse = SparseRows::from_dense(&dense);
+    let config = TrainerConfig {
+        epochs: 5,
+        mini_batch_size: 30,
+        ..TrainerConfig::default()
+    };
+    let run_on = |train: Samples<'_, f32>| {
+        let mut rng = random::seeded(4);
+        let mut network =
+            MultiLayerNetExtend::new(NetworkConfig::new(4, vec![8], 2), &mut rng).unwrap();
+        let mut optimizer = sgd(0.1);
+        let train = LabeledData::new(train, &labels).unwrap();
+        let test = LabeledData::new(&dense, &labels).unwrap();
+        Trainer::new(&mut network, &mut optimizer, train, test, config, rng)
+            .unwrap()
+            .train(&mut ())
+            .unwrap()
+    };
+    let from_dense = run_on(Samples::from(&dense));
+    assert_eq!(run_on(Samples::from(&sparse)), from_dense);
+    assert_eq!(run_on(Samples::from(&byte_rows)), from_dense);
+    assert!(from_dense.final_test_accuracy > 0.9, "{from_dense:?}");
+}
+
 fn sgd(learning_rate: f64) -> AnyOptimizer<f32> {
     by_name("sgd", Some(learning_rate)).unwrap()
 }
@@ -138,6 +168,7 @@ fn callbacks_come_in_the_documented_order() {
         epochs: 3,
         mini_batch_size: 100,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let history = run(
         (&x, &labels),
@@ -169,6 +200,7 @@ fn evaluating_a_snapshot_gives_the_numbers_of_an_evaluation_in_place() {
         epochs: 4,
         mini_batch_size: 20,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let history = run(
         (&x, &labels),
@@ -214,6 +246,7 @@ fn epochs_are_counted_when_the_batch_does_not_divide_the_set() {
         epochs: 3,
         mini_batch_size: 100,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let history = run(
         (&x, &labels),
@@ -251,6 +284,7 @@ fn learns_a_separable_problem() {
         epochs: 30,
         mini_batch_size: 20,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let history = run(
         (&x, &labels),
@@ -282,6 +316,7 @@ fn evaluate_sample_limit_uses_the_first_samples_only() {
         epochs: 4,
         mini_batch_size: 10,
         evaluate_sample_num_per_epoch: Some(5),
+        ..TrainerConfig::default()
     };
     let history = run(
         (&x, &labels),
@@ -332,6 +367,7 @@ fn same_seed_same_history_different_seed_different() {
         epochs: 5,
         mini_batch_size: 10,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let a = run(
         (&x, &labels),
@@ -372,6 +408,7 @@ fn a_diverging_loss_stops_with_the_epoch_and_advice() {
         epochs: 50,
         mini_batch_size: 10,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let error = run(
         (&x, &labels),
@@ -417,6 +454,7 @@ fn an_observer_can_stop_the_run() {
         epochs: 10,
         mini_batch_size: 10,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let error = run(
         (&x, &labels),
@@ -437,6 +475,7 @@ fn bad_settings_and_data_are_errors() {
         epochs: 1,
         mini_batch_size: 10,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let bad_configs = [
         TrainerConfig { epochs: 0, ..good },
@@ -493,9 +532,6 @@ fn bad_settings_and_data_are_errors() {
     assert!(
         matches!(result, Err(TrainError::InvalidData(message)) if message.contains("3 features"))
     );
-    let sparse = scratchnet_tensor::SparseRows::from_dense(&x);
-    let result = run_with_sparse_train(&sparse, &labels, &x, good);
-    assert!(matches!(result, Err(TrainError::InvalidData(message)) if message.contains("dense")));
     let empty = Matrix::<f32>::zeros(0, 4);
     let result = run(
         (&empty, &[]),
@@ -512,11 +548,12 @@ fn bad_settings_and_data_are_errors() {
 fn the_thread_count_does_not_change_a_single_bit() {
     // A test set of several inference chunks, so the evaluation really is split across threads.
     let (x_train, t_train) = blobs(200, 21);
-    let (x_test, t_test) = blobs(2 * scratchnet_network::INFERENCE_CHUNK_ROWS + 17, 22);
+    let (x_test, t_test) = blobs(2 * scratchnet_layers::INFERENCE_CHUNK_ROWS + 17, 22);
     let config = TrainerConfig {
         epochs: 6,
         mini_batch_size: 50,
         evaluate_sample_num_per_epoch: None,
+        ..TrainerConfig::default()
     };
     let run_on = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()

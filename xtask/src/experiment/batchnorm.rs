@@ -81,6 +81,7 @@ pub fn run(train: &Split, context: &RunContext) -> Result<Outcome> {
                 epochs: settings.epochs,
                 mini_batch_size: 100,
                 evaluate_sample_num_per_epoch: None,
+                iteration_loss: scratchnet_trainer::IterationLoss::AfterUpdate,
             };
             // Both runs of a scale share the seed: the same initial weights and batches.
             // The script tracks training accuracy only, so the training set is also the

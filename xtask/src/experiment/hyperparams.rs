@@ -138,6 +138,7 @@ pub fn search(
         epochs: settings.epochs,
         mini_batch_size: 100,
         evaluate_sample_num_per_epoch: None,
+        iteration_loss: scratchnet_trainer::IterationLoss::AfterUpdate,
     };
     (0..settings.trials)
         .into_par_iter()

@@ -85,6 +85,7 @@ pub fn train_pair(
         epochs,
         mini_batch_size: 100,
         evaluate_sample_num_per_epoch: context.quick.then_some(QUICK_EVALUATION_SAMPLES),
+        iteration_loss: scratchnet_trainer::IterationLoss::AfterUpdate,
     };
     let runs = variants
         .into_par_iter()
