@@ -5,70 +5,19 @@
 //! allocates its packing buffers on every call. So `Affine` is held to "no allocation beyond
 //! the matrix products it performs", measured against the same products called directly.
 //!
-//! A counting global allocator sees every allocation; only the allocations of the thread that
-//! runs the measured step are counted, so the test harness's own threads do not interfere.
+//! A counting global allocator (from `scratchnet-test-support`) sees every allocation; only the
+//! allocations of the thread that runs the measured step are counted, so the test harness's own
+//! threads do not interfere.
 
 use scratchnet_layers::{
     Affine, BatchNormalization, Dropout, DropoutMode, Layer, Relu, Sigmoid, SoftmaxWithLoss,
 };
 use scratchnet_tensor::random::{seeded, uniform_matrix};
 use scratchnet_tensor::{Matrix, matmul, matmul_nt, matmul_tn};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
-struct CountingAllocator;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note_allocation() {
-    // `try_with`: the allocator may run while thread-locals are being torn down.
-    let _ = COUNTING.try_with(|counting| {
-        if counting.get() {
-            let _ = ALLOCATIONS.try_with(|count| count.set(count.get() + 1));
-        }
-    });
-}
-
-// SAFETY: forwards every call to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_allocation();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_allocation();
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use scratchnet_test_support::{CountingAllocator, allocations_in};
 
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
-
-/// Allocations made by `f` on this thread.
-fn allocations_in(f: impl FnOnce()) -> usize {
-    ALLOCATIONS.with(|count| count.set(0));
-    COUNTING.with(|counting| counting.set(true));
-    f();
-    COUNTING.with(|counting| counting.set(false));
-    ALLOCATIONS.with(Cell::get)
-}
 
 /// BatchNorm → Relu → Dropout → Sigmoid → SoftmaxWithLoss: every layer without a product.
 struct Stack {

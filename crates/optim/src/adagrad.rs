@@ -9,12 +9,12 @@
 //! `params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)`. The sum of squared
 //! gradients `h` starts at zero for each parameter.
 
-use std::collections::BTreeMap;
-
 use scratchnet_tensor::{Float, Matrix, Param};
 use serde::{Deserialize, Serialize};
 
-use crate::{EPSILON, OptimError, Optimizer, check_gradient, check_learning_rate, state_for};
+use crate::checks::check_learning_rate;
+use crate::state::State;
+use crate::{EPSILON, OptimError, Optimizer};
 
 /// AdaGrad. The book's `AdaGrad(lr=0.01)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,7 +23,7 @@ pub struct AdaGrad<T: Float> {
     /// η, the book's `lr`.
     pub learning_rate: f64,
     /// The running sum of squared gradients `h` of each parameter, by name.
-    h: BTreeMap<String, Matrix<T>>,
+    h: State<T, 1>,
 }
 
 impl<T: Float> AdaGrad<T> {
@@ -36,14 +36,14 @@ impl<T: Float> AdaGrad<T> {
     pub fn new(learning_rate: f64) -> Self {
         Self {
             learning_rate,
-            h: BTreeMap::new(),
+            h: State::new(),
         }
     }
 
     /// The sum of squared gradients `h` of parameter `name`, if it has been updated at least
     /// once.
     pub fn squared_gradient_sum(&self, name: &str) -> Option<&Matrix<T>> {
-        self.h.get(name)
+        self.h.get(name).map(|[h]| h)
     }
 
     /// Forgets every `h`: the optimizer behaves as if newly created.
@@ -71,19 +71,10 @@ impl<T: Float> Optimizer<T> for AdaGrad<T> {
     fn update(&mut self, params: &mut dyn Iterator<Item = Param<'_, T>>) {
         let lr = T::cast(self.learning_rate);
         let epsilon = T::cast(EPSILON);
-        for param in params {
-            check_gradient(&param);
-            let h = state_for(&mut self.h, param.name, param.value.shape());
-            for ((p, &g), h) in param
-                .value
-                .iter_mut()
-                .zip(param.grad.as_slice().iter())
-                .zip(h.as_mut_slice().iter_mut())
-            {
-                *h += g * g;
-                *p -= lr * g / (h.sqrt() + epsilon);
-            }
-        }
+        self.h.apply(params, |p, g, [h]| {
+            *h += g * g;
+            *p -= lr * g / (h.sqrt() + epsilon);
+        });
     }
 
     fn learning_rate(&self) -> f64 {

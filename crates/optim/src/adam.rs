@@ -19,15 +19,12 @@
 //! mid-run starts with `m = v = 0` but uses the optimizer's current `t` in the bias correction.
 //! (The book creates `m` and `v` for every parameter on the first call only.)
 
-use std::collections::BTreeMap;
-
 use scratchnet_tensor::{Float, Matrix, Param};
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    EPSILON, OptimError, Optimizer, check_gradient, check_learning_rate, check_unit_interval,
-    state_for,
-};
+use crate::checks::{check_learning_rate, check_unit_interval};
+use crate::state::State;
+use crate::{EPSILON, OptimError, Optimizer};
 
 /// Adam. The book's `Adam(lr=0.001, beta1=0.9, beta2=0.999)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,10 +38,8 @@ pub struct Adam<T: Float> {
     pub beta2: f64,
     /// The book's `iter`: the number of `update` calls so far.
     iteration: u64,
-    /// The first moment `m` of each parameter, by name.
-    m: BTreeMap<String, Matrix<T>>,
-    /// The second moment `v` of each parameter, by name.
-    v: BTreeMap<String, Matrix<T>>,
+    /// The first and second moments `[m, v]` of each parameter, by name.
+    moments: State<T, 2>,
 }
 
 impl<T: Float> Adam<T> {
@@ -69,8 +64,7 @@ impl<T: Float> Adam<T> {
             beta1,
             beta2,
             iteration: 0,
-            m: BTreeMap::new(),
-            v: BTreeMap::new(),
+            moments: State::new(),
         }
     }
 
@@ -88,19 +82,18 @@ impl<T: Float> Adam<T> {
 
     /// The first moment `m` of parameter `name`, if it has been updated at least once.
     pub fn first_moment(&self, name: &str) -> Option<&Matrix<T>> {
-        self.m.get(name)
+        self.moments.get(name).map(|[m, _]| m)
     }
 
     /// The second moment `v` of parameter `name`, if it has been updated at least once.
     pub fn second_moment(&self, name: &str) -> Option<&Matrix<T>> {
-        self.v.get(name)
+        self.moments.get(name).map(|[_, v]| v)
     }
 
     /// Forgets both moments and sets `t` back to 0: the optimizer behaves as if newly created.
     pub fn reset(&mut self) {
         self.iteration = 0;
-        self.m.clear();
-        self.v.clear();
+        self.moments.clear();
     }
 
     /// Checks that the learning rate is finite and positive and both βs are in `[0, 1)`.
@@ -128,25 +121,11 @@ impl<T: Float> Optimizer<T> for Adam<T> {
         let one_minus_beta1 = T::cast(1.0 - self.beta1);
         let one_minus_beta2 = T::cast(1.0 - self.beta2);
         let epsilon = T::cast(EPSILON);
-        for param in params {
-            check_gradient(&param);
-            let shape = param.value.shape();
-            let m = state_for(&mut self.m, param.name, shape);
-            let v = state_for(&mut self.v, param.name, shape);
-            let elements = param
-                .value
-                .as_mut_slice()
-                .iter_mut()
-                .zip(param.grad.as_slice().iter());
-            for (((p, &g), m), v) in elements
-                .zip(m.as_mut_slice().iter_mut())
-                .zip(v.as_mut_slice().iter_mut())
-            {
-                *m += one_minus_beta1 * (g - *m);
-                *v += one_minus_beta2 * (g * g - *v);
-                *p -= lr_t * *m / (v.sqrt() + epsilon);
-            }
-        }
+        self.moments.apply(params, |p, g, [m, v]| {
+            *m += one_minus_beta1 * (g - *m);
+            *v += one_minus_beta2 * (g * g - *v);
+            *p -= lr_t * *m / (v.sqrt() + epsilon);
+        });
     }
 
     fn learning_rate(&self) -> f64 {

@@ -14,102 +14,33 @@
 //! update, `W ← W + α²·v_old − (1 + α)·η·g`, and moves by `α²·v_old − (1 + α)·η·g`. Both
 //! descend; this crate keeps the book's arithmetic so results match the book's NumPy runs.
 
-use std::collections::BTreeMap;
+use scratchnet_tensor::Float;
 
-use scratchnet_tensor::{Float, Matrix, Param};
-use serde::{Deserialize, Serialize};
-
-use crate::{
-    OptimError, Optimizer, check_gradient, check_learning_rate, check_unit_interval, state_for,
-};
+use crate::{MomentumMethod, VelocityStep};
 
 /// Nesterov momentum as the book codes it. The book's `Nesterov(lr=0.01, momentum=0.9)`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(bound = "T: Float")]
-pub struct Nesterov<T: Float> {
-    /// η, the book's `lr`.
-    pub learning_rate: f64,
-    /// α, the book's `momentum`, in `[0, 1)`.
-    pub momentum: f64,
-    /// The velocity `v` of each parameter, by name.
-    velocity: BTreeMap<String, Matrix<T>>,
-}
+pub type Nesterov<T> = MomentumMethod<T, NesterovStep>;
 
-impl<T: Float> Nesterov<T> {
-    /// The name [`by_name`](crate::by_name) knows it by.
-    pub const NAME: &'static str = "nesterov";
-    /// The book's default `lr`.
-    pub const DEFAULT_LEARNING_RATE: f64 = 0.01;
-    /// The book's default `momentum`.
-    pub const DEFAULT_MOMENTUM: f64 = 0.9;
+/// The step of [`Nesterov`], in the book's order: `v ← α·v − η·g`, then `W ← W + α²·v` and
+/// `W ← W − (1 + α)·η·g`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NesterovStep;
 
-    /// Nesterov with learning rate `learning_rate` and the book's momentum 0.9.
-    pub fn new(learning_rate: f64) -> Self {
-        Self::with_momentum(learning_rate, Self::DEFAULT_MOMENTUM)
-    }
+impl VelocityStep for NesterovStep {
+    const NAME: &'static str = "nesterov";
 
-    /// Nesterov with both hyperparameters given.
-    pub fn with_momentum(learning_rate: f64, momentum: f64) -> Self {
-        Self {
-            learning_rate,
-            momentum,
-            velocity: BTreeMap::new(),
-        }
-    }
-
-    /// The velocity `v` of parameter `name`, if it has been updated at least once.
-    pub fn velocity(&self, name: &str) -> Option<&Matrix<T>> {
-        self.velocity.get(name)
-    }
-
-    /// Forgets every velocity: the optimizer behaves as if newly created.
-    pub fn reset(&mut self) {
-        self.velocity.clear();
-    }
-
-    /// Checks that the learning rate is finite and positive and the momentum in `[0, 1)`.
-    ///
-    /// # Errors
-    ///
-    /// [`OptimError::InvalidHyperparameter`] naming the offending field.
-    pub fn validate(&self) -> Result<(), OptimError> {
-        check_learning_rate(Self::NAME, self.learning_rate)?;
-        check_unit_interval(Self::NAME, "momentum", self.momentum)
-    }
-}
-
-impl<T: Float> Default for Nesterov<T> {
-    fn default() -> Self {
-        Self::new(Self::DEFAULT_LEARNING_RATE)
-    }
-}
-
-impl<T: Float> Optimizer<T> for Nesterov<T> {
-    fn update(&mut self, params: &mut dyn Iterator<Item = Param<'_, T>>) {
-        let lr = T::cast(self.learning_rate);
-        let momentum = T::cast(self.momentum);
+    fn step<T: Float>(learning_rate: f64, momentum: f64) -> impl Fn(&mut T, T, &mut T) {
         // Python evaluates these scalar products before touching the arrays.
-        let momentum_squared = T::cast(self.momentum * self.momentum);
-        let step = T::cast((1.0 + self.momentum) * self.learning_rate);
-        for param in params {
-            check_gradient(&param);
-            let v = state_for(&mut self.velocity, param.name, param.value.shape());
-            for ((p, &g), v) in param
-                .value
-                .iter_mut()
-                .zip(param.grad.as_slice().iter())
-                .zip(v.as_mut_slice().iter_mut())
-            {
-                *v *= momentum;
-                *v -= lr * g;
-                *p += momentum_squared * *v;
-                *p -= step * g;
-            }
+        let momentum_squared = T::cast(momentum * momentum);
+        let step = T::cast((1.0 + momentum) * learning_rate);
+        let lr = T::cast(learning_rate);
+        let momentum = T::cast(momentum);
+        move |p, g, v| {
+            *v *= momentum;
+            *v -= lr * g;
+            *p += momentum_squared * *v;
+            *p -= step * g;
         }
-    }
-
-    fn learning_rate(&self) -> f64 {
-        self.learning_rate
     }
 }
 

@@ -11,15 +11,12 @@
 //! of squared gradients `h` starts at zero for each parameter (no bias correction, like the
 //! book: the first steps are large).
 
-use std::collections::BTreeMap;
-
 use scratchnet_tensor::{Float, Matrix, Param};
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    EPSILON, OptimError, Optimizer, check_gradient, check_learning_rate, check_unit_interval,
-    state_for,
-};
+use crate::checks::{check_learning_rate, check_unit_interval};
+use crate::state::State;
+use crate::{EPSILON, OptimError, Optimizer};
 
 /// RMSprop. The book's `RMSprop(lr=0.01, decay_rate=0.99)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -30,7 +27,7 @@ pub struct RmsProp<T: Float> {
     /// ρ, the book's `decay_rate`, in `[0, 1)`.
     pub decay_rate: f64,
     /// The moving average of squared gradients `h` of each parameter, by name.
-    h: BTreeMap<String, Matrix<T>>,
+    h: State<T, 1>,
 }
 
 impl<T: Float> RmsProp<T> {
@@ -51,14 +48,14 @@ impl<T: Float> RmsProp<T> {
         Self {
             learning_rate,
             decay_rate,
-            h: BTreeMap::new(),
+            h: State::new(),
         }
     }
 
     /// The moving average of squared gradients `h` of parameter `name`, if it has been updated
     /// at least once.
     pub fn mean_squared_gradient(&self, name: &str) -> Option<&Matrix<T>> {
-        self.h.get(name)
+        self.h.get(name).map(|[h]| h)
     }
 
     /// Forgets every `h`: the optimizer behaves as if newly created.
@@ -89,20 +86,11 @@ impl<T: Float> Optimizer<T> for RmsProp<T> {
         let decay = T::cast(self.decay_rate);
         let one_minus_decay = T::cast(1.0 - self.decay_rate);
         let epsilon = T::cast(EPSILON);
-        for param in params {
-            check_gradient(&param);
-            let h = state_for(&mut self.h, param.name, param.value.shape());
-            for ((p, &g), h) in param
-                .value
-                .iter_mut()
-                .zip(param.grad.as_slice().iter())
-                .zip(h.as_mut_slice().iter_mut())
-            {
-                *h *= decay;
-                *h += one_minus_decay * g * g;
-                *p -= lr * g / (h.sqrt() + epsilon);
-            }
-        }
+        self.h.apply(params, |p, g, [h]| {
+            *h *= decay;
+            *h += one_minus_decay * g * g;
+            *p -= lr * g / (h.sqrt() + epsilon);
+        });
     }
 
     fn learning_rate(&self) -> f64 {

@@ -9,7 +9,9 @@
 use scratchnet_tensor::{Float, Param};
 use serde::{Deserialize, Serialize};
 
-use crate::{OptimError, Optimizer, check_gradient, check_learning_rate};
+use crate::checks::check_learning_rate;
+use crate::state::apply_stateless;
+use crate::{OptimError, Optimizer};
 
 /// Plain SGD: `p −= lr·g`. The book's `SGD(lr=0.01)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -37,6 +39,9 @@ impl Sgd {
     pub fn validate(&self) -> Result<(), OptimError> {
         check_learning_rate(Self::NAME, self.learning_rate)
     }
+
+    /// Does nothing: SGD keeps no state. (Here so every optimizer can be reset alike.)
+    pub fn reset(&mut self) {}
 }
 
 impl Default for Sgd {
@@ -48,17 +53,7 @@ impl Default for Sgd {
 impl<T: Float> Optimizer<T> for Sgd {
     fn update(&mut self, params: &mut dyn Iterator<Item = Param<'_, T>>) {
         let lr = T::cast(self.learning_rate);
-        for param in params {
-            check_gradient(&param);
-            for (p, &g) in param
-                .value
-                .as_mut_slice()
-                .iter_mut()
-                .zip(param.grad.as_slice().iter())
-            {
-                *p -= lr * g;
-            }
-        }
+        apply_stateless(params, |p, g| *p -= lr * g);
     }
 
     fn learning_rate(&self) -> f64 {
