@@ -44,7 +44,7 @@ pub struct FetchOptions {
 
 impl FetchOptions {
     /// Options with the defaults: no extra mirrors, built-in mirrors on, connect timeout 15 s,
-    /// read timeout 30 s, 15 minutes per file, a descriptive User-Agent.
+    /// read timeout 30 s, 15 minutes per file, the User-Agent `scratchnet-datasets/<version>`.
     pub fn new(dir: impl Into<PathBuf>) -> FetchOptions {
         FetchOptions {
             dir: dir.into(),
@@ -54,11 +54,7 @@ impl FetchOptions {
             connect_timeout: Duration::from_secs(15),
             read_timeout: Duration::from_secs(30),
             total_timeout: Some(Duration::from_secs(15 * 60)),
-            user_agent: format!(
-                "scratchnet-datasets/{} (MNIST fetcher; {})",
-                env!("CARGO_PKG_VERSION"),
-                env!("CARGO_PKG_REPOSITORY")
-            ),
+            user_agent: concat!("scratchnet-datasets/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }
 }

@@ -1,20 +1,47 @@
-//! The real data sets, offline: MNIST from the repository's shared directory mirror and
-//! Fashion-MNIST from Debian's `dataset-fashion-mnist`. Each test is skipped, saying why, when
-//! its data is absent.
+//! The real data sets, offline: MNIST from a local directory mirror and Fashion-MNIST from
+//! Debian's `dataset-fashion-mnist`. Both tests are `#[ignore]`d, because their data is not part
+//! of the repository; run them with `cargo test -p scratchnet-datasets -- --ignored`. Once asked
+//! for, a test fails, saying where it looked, when its data is absent.
+//!
+//! MNIST is looked up in `$SCRATCHNET_TEST_MNIST`, else in `../shared/data/mnist` next to the
+//! workspace; the directory must hold the four `*-ubyte.gz` files.
 
 use scratchnet_datasets::{DatasetKind, FetchOptions, FileOutcome, Mnist, fetch};
 use std::path::{Path, PathBuf};
 
+/// The environment variable naming the MNIST directory for these tests.
+const MNIST_ENV: &str = "SCRATCHNET_TEST_MNIST";
+/// Where MNIST is looked for without the variable: `<workspace>/../shared/data/mnist`.
 const SHARED_MNIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mnist");
 const DEBIAN_FASHION: &str = "/usr/share/datasets/fashion-mnist";
 
-fn available(dir: &str, what: &str) -> Option<PathBuf> {
-    let path = Path::new(dir);
-    if path.join("train-images-idx3-ubyte.gz").is_file() {
-        Some(path.to_path_buf())
-    } else {
-        eprintln!("SKIPPED: {what} not found at {dir}");
-        None
+/// `dir`, if it holds the training images; otherwise a panic naming `dir`, where the path came
+/// from and how to provide the data.
+fn required(dir: &Path, origin: &str, remedy: &str) -> PathBuf {
+    let probe = dir.join("train-images-idx3-ubyte.gz");
+    assert!(
+        probe.is_file(),
+        "data missing: {} not found ({origin}); {remedy}",
+        probe.display()
+    );
+    dir.to_path_buf()
+}
+
+fn mnist_dir() -> PathBuf {
+    match std::env::var_os(MNIST_ENV) {
+        Some(dir) if !dir.is_empty() => required(
+            Path::new(&dir),
+            &format!("from {MNIST_ENV}"),
+            &format!("point {MNIST_ENV} at a directory holding the four MNIST *-ubyte.gz files"),
+        ),
+        _ => required(
+            Path::new(SHARED_MNIST),
+            &format!("{MNIST_ENV} is not set, so the default ../shared/data/mnist was used"),
+            &format!(
+                "set {MNIST_ENV} to a directory holding the four MNIST *-ubyte.gz files, \
+                 or put them in ../shared/data/mnist"
+            ),
+        ),
     }
 }
 
@@ -49,13 +76,9 @@ fn fetch_and_load(kind: DatasetKind, mirror: &Path) -> Mnist {
 }
 
 #[test]
-fn mnist_from_the_shared_directory_mirror() {
-    let Some(mirror) = available(
-        SHARED_MNIST,
-        "the shared MNIST mirror (../shared/data/mnist)",
-    ) else {
-        return;
-    };
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the files in ../shared/data/mnist"]
+fn mnist_from_a_local_directory_mirror() {
+    let mirror = mnist_dir();
     let mnist = fetch_and_load(DatasetKind::Mnist, &mirror);
     assert_eq!((mnist.train.len(), mnist.test.len()), (60_000, 10_000));
     assert_eq!(mnist.train.image_shape(), (28, 28));
@@ -109,13 +132,13 @@ fn mnist_from_the_shared_directory_mirror() {
 }
 
 #[test]
+#[ignore = "needs Debian's dataset-fashion-mnist package"]
 fn fashion_mnist_from_the_debian_package() {
-    let Some(mirror) = available(
-        DEBIAN_FASHION,
-        "Fashion-MNIST (apt-get install dataset-fashion-mnist)",
-    ) else {
-        return;
-    };
+    let mirror = required(
+        Path::new(DEBIAN_FASHION),
+        "the files of Debian's dataset-fashion-mnist package",
+        "install it with `apt-get install dataset-fashion-mnist`",
+    );
     let fashion = fetch_and_load(DatasetKind::FashionMnist, &mirror);
     assert_eq!((fashion.train.len(), fashion.test.len()), (60_000, 10_000));
     assert_eq!(class_counts(fashion.train.labels_u8()), [6000; 10]);

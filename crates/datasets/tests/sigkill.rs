@@ -11,19 +11,22 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Set, to `dir|mirror`, only in the child process the test spawns.
 const CHILD_ENV: &str = "SCRATCHNET_TEST_SIGKILL_CHILD";
+/// The test below; the child is this same test binary, running only this test.
+const TEST_NAME: &str = "sigkill_mid_download_leaves_nothing_trusted";
 
-/// The child half: when re-invoked with the environment variable set, download from the
-/// stalling server into the given directory (and hang there until killed).
-#[test]
-fn sigkill_child() {
-    let Ok(spec) = std::env::var(CHILD_ENV) else {
-        return; // Not the child: nothing to do.
-    };
-    let (dir, mirror) = spec.split_once('|').expect("dir|mirror");
+/// The child's work: download from the stalling server into `dir` and hang there until the
+/// parent kills it. It never ends on its own: a fetch that returns fails the child, and the
+/// parent then fails with "the child exited early".
+fn run_as_child(spec: &str) -> ! {
+    let (dir, mirror) = spec
+        .split_once('|')
+        .unwrap_or_else(|| panic!("{CHILD_ENV} must be `dir|mirror`, got {spec:?}"));
     let mut opts = options(Path::new(dir), &[mirror.to_owned()]);
     opts.read_timeout = Duration::from_secs(30);
-    let _ = fetch_catalog(&catalog(&small()), &opts, &mut ());
+    let finished = fetch_catalog(&catalog(&small()), &opts, &mut ()).is_ok();
+    panic!("the child's download ended (ok: {finished}) before the parent killed it");
 }
 
 fn partials(dir: &Path) -> Vec<String> {
@@ -33,8 +36,13 @@ fn partials(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// The parent spawns this test binary again, filtered to this test and with [`CHILD_ENV`] set;
+/// in that child process the test is the downloader to be killed.
 #[test]
 fn sigkill_mid_download_leaves_nothing_trusted() {
+    if let Ok(spec) = std::env::var(CHILD_ENV) {
+        run_as_child(&spec);
+    }
     let files = small();
     let mut routes = good_routes("good", &files);
     // Half the body, then silence for longer than the test waits.
@@ -46,13 +54,7 @@ fn sigkill_mid_download_leaves_nothing_trusted() {
     let dir = tempfile::tempdir().unwrap();
 
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "sigkill_child",
-            "--nocapture",
-            "--test-threads",
-            "1",
-        ])
+        .args(["--exact", TEST_NAME, "--nocapture", "--test-threads", "1"])
         .env(
             CHILD_ENV,
             format!("{}|{}", dir.path().display(), server.url("stall")),
