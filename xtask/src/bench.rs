@@ -9,13 +9,11 @@
 //! peak RSS into a child spawned by vfork + exec, so a large parent would inflate the children's
 //! peak RSS.
 
-use crate::fetch;
-use crate::results;
+use crate::{results_dir, workspace_root};
 use anyhow::{Context, Result, anyhow, bail};
 use scratchnet_datasets::{DatasetKind, Mnist};
-use scratchnet_network::{
-    Activation, DropoutConfig, DropoutMode, MultiLayerNetExtend, NetworkConfig, WeightInit,
-};
+use scratchnet_experiments::{DataSource, RunConfig, write_atomically};
+use scratchnet_network::{MultiLayerNetExtend, NetworkConfig};
 use scratchnet_optim::{Optimizer, by_name};
 use scratchnet_tensor::{Matrix, random};
 use std::fmt::Write as _;
@@ -111,13 +109,19 @@ fn parse_positive(text: &str) -> Result<usize, String> {
     }
 }
 
-pub fn run(args: &BenchArgs) -> Result<()> {
-    let dir = fetch::ensure_dataset(
+pub fn run(args: &BenchArgs) -> crate::Outcome {
+    Ok(run_bench(args)?)
+}
+
+fn run_bench(args: &BenchArgs) -> Result<()> {
+    let source = DataSource::new(
+        &workspace_root(),
         DatasetKind::Mnist,
         args.data_dir.clone(),
-        &args.mirrors,
-        false,
-    )?;
+        args.mirrors.clone(),
+    );
+    source.fetch(false, &mut crate::progress::Progress::new(false))?;
+    let dir = source.dir;
     let machine = Machine::probe();
     // Read now, close to when this executable was built: others may commit during the runs.
     let commit = commit_description();
@@ -155,7 +159,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             index + 1,
             seed_cmd.display()
         );
-        let json_path = results::results_dir()?.join(format!("{SEED_OUT}.json"));
+        let json_path = results_dir().join(format!("{SEED_OUT}.json"));
         remove_if_present(&json_path)?;
         let measured = seed_cmd.run()?;
         let summary = TrainSummary::read(&json_path)?;
@@ -193,8 +197,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         commit: &commit,
     });
     print!("{report}");
-    let path = results::results_dir()?.join("bench.txt");
-    results::write_atomically(&path, report.as_bytes())
+    let path = results_dir().join("bench.txt");
+    write_atomically(&path, report.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
     eprintln!("written to {}", path.display());
     Ok(())
@@ -276,7 +280,7 @@ impl ChildCommand {
         let mut command = Command::new(&self.program);
         command
             .args(&self.args)
-            .current_dir(results::workspace_root())
+            .current_dir(workspace_root())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -391,7 +395,7 @@ fn self_peak_rss_kib() -> Option<u64> {
 
 /// `path` relative to the workspace root (where the children run) when it is inside it.
 fn shown_path(path: &Path) -> String {
-    path.strip_prefix(results::workspace_root())
+    path.strip_prefix(workspace_root())
         .ok()
         .filter(|relative| !relative.as_os_str().is_empty())
         .unwrap_or(path)
@@ -508,11 +512,8 @@ fn run_numpy(args: &BenchArgs, dir: &Path, runs: usize) -> Result<NumpyOutcome> 
     };
     // Children run in the workspace root, so the script path is relative to it.
     let script = "bench/numpy_seed_experiment.py";
-    if !results::workspace_root().join(script).is_file() {
-        bail!(
-            "{script} is missing from {}",
-            results::workspace_root().display()
-        );
+    if !workspace_root().join(script).is_file() {
+        bail!("{script} is missing from {}", workspace_root().display());
     }
     let cmd = ChildCommand::new(&args.python)
         .arg(script)
@@ -642,19 +643,11 @@ fn eval_flops(n: usize) -> f64 {
 }
 
 fn seed_config() -> NetworkConfig {
-    NetworkConfig {
-        input_size: INPUT,
-        hidden_sizes: HIDDEN.to_vec(),
-        output_size: CLASSES,
-        activation: Activation::Relu,
-        weight_init: WeightInit::He,
-        weight_decay_lambda: 0.0,
-        dropout: Some(DropoutConfig {
-            ratio: 0.2,
-            mode: DropoutMode::Book,
-        }),
-        use_batchnorm: false,
+    RunConfig {
+        dropout: 0.2,
+        ..RunConfig::default()
     }
+    .mnist_network()
 }
 
 fn micro_benchmarks(dir: &Path, quick: bool) -> Result<Micro> {
@@ -737,7 +730,7 @@ fn run_scaling(args: &BenchArgs, dir: &Path, machine: &Machine, commit: &str) ->
         ("1 thread", base().env("RAYON_NUM_THREADS", "1")),
         ("2 threads", base().env("RAYON_NUM_THREADS", "2")),
     ];
-    let json_path = results::results_dir()?.join(format!("{SCALING_OUT}.json"));
+    let json_path = results_dir().join(format!("{SCALING_OUT}.json"));
     let mut table = Table::new([
         "configuration",
         "threads",
@@ -815,8 +808,8 @@ fn run_scaling(args: &BenchArgs, dir: &Path, machine: &Machine, commit: &str) ->
         executable_note()
     );
     print!("{report}");
-    let path = results::results_dir()?.join("bench-scaling.txt");
-    results::write_atomically(&path, report.as_bytes())
+    let path = results_dir().join("bench-scaling.txt");
+    write_atomically(&path, report.as_bytes())
         .with_context(|| format!("writing {}", path.display()))?;
     eprintln!("written to {}", path.display());
     Ok(())
@@ -1079,10 +1072,10 @@ fn busy_note(load: &str, cpus: usize) -> String {
 }
 
 fn commit_description() -> String {
-    let commit = results::git_commit().unwrap_or_else(|| "unknown".into());
+    let commit = crate::git_commit().unwrap_or_else(|| "unknown".into());
     let dirty = Command::new("git")
         .args(["status", "--porcelain", "--untracked-files=no"])
-        .current_dir(results::workspace_root())
+        .current_dir(workspace_root())
         .output()
         .ok()
         .filter(|output| output.status.success())

@@ -1,8 +1,8 @@
 //! `cargo xtask eval`: the test accuracy of a network saved by `cargo xtask train --save`.
 
-use crate::data::{self, DataArgs};
-use anyhow::{Context, Result, bail};
-use scratchnet_network::MultiLayerNetExtend;
+use crate::Outcome;
+use crate::data::DataArgs;
+use scratchnet_experiments::test_accuracy;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Clone, Debug)]
@@ -17,31 +17,17 @@ pub struct EvalArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: &EvalArgs) -> Result<()> {
-    let network = MultiLayerNetExtend::<f32>::load(&args.model)
-        .with_context(|| format!("loading the network from {}", args.model.display()))?;
-    let loaded = data::load(&args.data, args.quiet)?;
-    let test = &loaded.mnist.test;
-    let config = network.config();
-    if config.input_size != test.image_size() || config.output_size != 10 {
-        bail!(
-            "the network takes {} inputs and has {} outputs; {} images have {} pixels and 10 classes",
-            config.input_size,
-            config.output_size,
-            loaded.kind,
-            test.image_size()
-        );
-    }
-    let x_test = test.images::<f32>(test.len());
-    let accuracy = network.accuracy(&x_test, &test.labels(test.len()));
+pub fn run(args: &EvalArgs) -> Outcome {
+    let data = args.data.load(0, args.quiet)?;
+    let accuracy = test_accuracy(&args.model, &data)?;
     if args.quiet {
         println!("{accuracy}");
     } else {
         println!(
             "test accuracy of {} on {} {} test images: {accuracy:.4}",
             args.model.display(),
-            test.len(),
-            loaded.kind
+            data.mnist.test.len(),
+            data.kind
         );
     }
     Ok(())

@@ -1,4 +1,5 @@
-//! `cargo xtask …`: scratchnet's command line. Thin by design: parse, call the crates, report.
+//! `cargo xtask …`: scratchnet's command line. Thin by design: parse the flags, call
+//! `scratchnet-experiments` (and the lab), report.
 
 mod bench;
 mod compare;
@@ -6,19 +7,19 @@ mod data;
 mod eval;
 mod experiment;
 mod fetch;
-mod plot;
 mod progress;
-mod results;
+mod signals;
 mod train;
 
 use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
-    about = "scratchnet: the neural networks of Deep Learning from Scratch (ch. 6) in Rust",
+    about = "scratchnet: the neural networks of Deep Learning from Scratch (ch. 5–6) in Rust",
     after_help = "Start with `cargo xtask train --dropout 0.2`: it fetches MNIST when needed and \
 writes results/dropout0.2-seed0.{csv,json,svg}."
 )]
@@ -39,31 +40,35 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Reproduce a figure of chapter 6 on MNIST: CSV, SVG and a verdict in results/NAME/.
     Experiment(experiment::ExperimentArgs),
-    /// Benchmark the seed experiment against the book's NumPy code, plus step/evaluation GFLOP/s.
+    /// Benchmark against the book's NumPy code: the seed run, full-MNIST workloads, step and
+    /// evaluation GFLOP/s, scaling.
     Bench(bench::BenchArgs),
 }
 
-/// A mistake in the command line found after parsing (e.g. a size beyond the data set):
-/// reported like clap's own errors, with exit status 2.
+/// How a command ended, when not with success: a usage error (exit 2), a failure (exit 1), or
+/// a stop on a signal (128 + its number).
 #[derive(Debug)]
-pub struct UsageError(String);
+pub enum Failure {
+    /// A wrong flag value or combination, found before any work: exit status 2.
+    Usage(String),
+    /// The work failed: exit status 1.
+    Error(anyhow::Error),
+    /// Stopped by SIGINT (130) or SIGTERM (143) after tidying up.
+    Signal(i32),
+}
 
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Self::Error(error.into())
     }
 }
 
-impl std::error::Error for UsageError {}
-
-/// An [`UsageError`] as an `anyhow::Error`.
-pub fn usage_error(message: String) -> anyhow::Error {
-    UsageError(message).into()
-}
+/// What every command returns.
+pub type Outcome = Result<(), Failure>;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match &cli.command {
+    let outcome = match &cli.command {
         Command::FetchMnist(args) => fetch::run(args),
         Command::Train(args) => train::run(args),
         Command::Compare(args) => compare::run(args),
@@ -71,15 +76,44 @@ fn main() -> ExitCode {
         Command::Experiment(args) => experiment::run(args),
         Command::Bench(args) => bench::run(args),
     };
-    match result {
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if error.downcast_ref::<UsageError>().is_some() => {
-            eprintln!("error: {error}");
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
-        Err(error) => {
+        Err(Failure::Error(error)) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+        Err(Failure::Signal(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
     }
+}
+
+/// The workspace root (xtask lives one level below it): where `datasets/` and `results/` are.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// Overrides where runs and experiments write their files (default: `results/` at the
+/// workspace root).
+pub const RESULTS_DIR_ENV: &str = "SCRATCHNET_RESULTS_DIR";
+
+/// `$SCRATCHNET_RESULTS_DIR`, or `results/` at the workspace root.
+pub fn results_dir() -> PathBuf {
+    std::env::var_os(RESULTS_DIR_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("results"))
+}
+
+/// The checked-out commit, when the workspace is a git checkout and git is installed.
+pub fn git_commit() -> Option<String> {
+    let output = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(workspace_root())
+        .output()
+        .ok()?;
+    let commit = String::from_utf8(output.stdout).ok()?.trim().to_string();
+    (output.status.success() && !commit.is_empty()).then_some(commit)
 }

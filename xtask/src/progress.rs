@@ -1,63 +1,253 @@
-//! Progress over epochs: a bar with the latest accuracies on a terminal, plain periodic lines
-//! otherwise (CI logs), nothing when quiet.
+//! Progress of long work — downloads, a run's epochs, an experiment's runs — as a bar on a
+//! terminal, a few plain lines in logs (CI), or nothing when quiet. One display for them all,
+//! safe to update from several threads.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use scratchnet_datasets::{FetchEvent, FetchObserver};
+use scratchnet_experiments::{RunObserver, RunPlan};
 use scratchnet_trainer::EpochRecord;
 use std::io::IsTerminal;
+use std::sync::{Mutex, PoisonError};
 
-/// How many plain lines a run prints at most when stderr is not a terminal.
-const PLAIN_LINES: u64 = 20;
+/// Where progress goes.
+pub struct Progress {
+    mode: Mode,
+}
 
-pub enum EpochProgress {
-    Bar(ProgressBar),
-    Lines { total: u64, every: u64 },
+enum Mode {
+    Bar(Mutex<Option<ProgressBar>>),
+    Lines(Mutex<Lines>),
     Quiet,
 }
 
-impl EpochProgress {
-    pub fn new(total_epochs: u64, quiet: bool) -> Self {
-        if quiet {
-            return Self::Quiet;
-        }
-        if !std::io::stderr().is_terminal() {
-            return Self::Lines {
-                total: total_epochs,
-                every: total_epochs.div_ceil(PLAIN_LINES).max(1),
-            };
-        }
-        let bar = ProgressBar::new(total_epochs);
-        let style = ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:30}] epoch {pos}/{len} {msg} (eta {eta})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
-        bar.set_style(style);
-        Self::Bar(bar)
+/// The state of a task shown as plain lines: one line every `every` units, and the last.
+#[derive(Default)]
+struct Lines {
+    label: String,
+    unit: &'static str,
+    total: u64,
+    done: u64,
+    lines: u64,
+    every: u64,
+}
+
+impl Lines {
+    /// A line every `total / lines` units; only the first when the total is unknown.
+    fn set_total(&mut self, total: u64) {
+        self.total = total;
+        self.every = if total == 0 {
+            u64::MAX
+        } else {
+            total.div_ceil(self.lines.max(1)).max(1)
+        };
+    }
+}
+
+impl Progress {
+    /// A bar when stderr is a terminal, plain lines otherwise, nothing when `quiet`.
+    pub fn new(quiet: bool) -> Self {
+        let mode = if quiet {
+            Mode::Quiet
+        } else if std::io::stderr().is_terminal() {
+            Mode::Bar(Mutex::new(None))
+        } else {
+            Mode::Lines(Mutex::new(Lines::default()))
+        };
+        Self { mode }
     }
 
-    pub fn epoch_done(&self, record: &EpochRecord) {
-        let summary = format!(
-            "train acc {:.4}, test acc {:.4}, train loss {:.4}",
-            record.train_acc, record.test_acc, record.train_loss
-        );
-        match self {
-            Self::Bar(bar) => {
-                bar.set_position(record.epoch as u64);
-                bar.set_message(summary);
-            }
-            Self::Lines { total, every } => {
-                let epoch = record.epoch as u64;
-                if epoch == 1 || epoch.is_multiple_of(*every) || epoch == *total {
-                    eprintln!("epoch {epoch}/{total}: {summary}");
+    /// Starts a task of `total` units (0 when unknown) named `label`, shown in at most about
+    /// `lines` plain lines.
+    pub fn start(&self, label: &str, total: u64, unit: &'static str, lines: u64) {
+        match &self.mode {
+            Mode::Bar(bar) => {
+                let new = ProgressBar::new(total)
+                    .with_style(style(unit, total > 0))
+                    .with_prefix(label.to_string());
+                if let Some(old) = lock(bar).replace(new) {
+                    old.finish_and_clear();
                 }
             }
-            Self::Quiet => {}
+            Mode::Lines(state) => {
+                let mut state = lock(state);
+                *state = Lines {
+                    label: label.to_string(),
+                    unit,
+                    lines,
+                    ..Lines::default()
+                };
+                state.set_total(total);
+            }
+            Mode::Quiet => {}
         }
     }
 
+    /// `amount` more units are done; `note` (called only when shown) describes the latest.
+    pub fn advance(&self, amount: u64, note: impl FnOnce() -> String) {
+        match &self.mode {
+            Mode::Bar(bar) => {
+                if let Some(bar) = lock(bar).as_ref() {
+                    bar.inc(amount);
+                    bar.set_message(note());
+                }
+            }
+            Mode::Lines(state) => {
+                let mut state = lock(state);
+                let before = state.done;
+                state.done += amount;
+                let crossed = before / state.every != state.done / state.every;
+                if amount > 0 && (before == 0 || crossed || state.done == state.total) {
+                    eprintln!(
+                        "{}: {}/{} {}{}",
+                        state.label,
+                        state.done,
+                        state.total,
+                        state.unit,
+                        note()
+                    );
+                }
+            }
+            Mode::Quiet => {}
+        }
+    }
+
+    /// The task now stands at `position` of `total` units (a download's bytes).
+    pub fn set(&self, position: u64, total: Option<u64>) {
+        match &self.mode {
+            Mode::Bar(bar) => {
+                if let Some(bar) = lock(bar).as_ref() {
+                    if let Some(total) = total
+                        && bar.length() != Some(total)
+                    {
+                        bar.set_length(total);
+                        bar.set_style(style("bytes", true));
+                    }
+                    bar.set_position(position);
+                }
+            }
+            Mode::Lines(state) => {
+                let advance = {
+                    let mut state = lock(state);
+                    if let Some(total) = total.filter(|&total| total != state.total) {
+                        state.set_total(total);
+                    }
+                    position.saturating_sub(state.done)
+                };
+                self.advance(advance, String::new);
+            }
+            Mode::Quiet => {}
+        }
+    }
+
+    /// Prints a line without tearing a bar.
+    pub fn println(&self, text: &str) {
+        match &self.mode {
+            Mode::Bar(bar) => match lock(bar).as_ref() {
+                Some(bar) => bar.suspend(|| eprintln!("{text}")),
+                None => eprintln!("{text}"),
+            },
+            Mode::Lines(_) => eprintln!("{text}"),
+            Mode::Quiet => {}
+        }
+    }
+
+    /// Ends the current task (a bar disappears).
     pub fn finish(&self) {
-        if let Self::Bar(bar) = self {
+        if let Mode::Bar(bar) = &self.mode
+            && let Some(bar) = lock(bar).take()
+        {
             bar.finish_and_clear();
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Progress state is only ever replaced whole; a panic elsewhere cannot break it.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn style(unit: &str, known_total: bool) -> ProgressStyle {
+    let template = match (unit, known_total) {
+        ("bytes", true) => {
+            "{prefix:32} [{bar:30}] {bytes:>10}/{total_bytes:<10} {binary_bytes_per_sec:>12} eta {eta}"
+        }
+        ("bytes", false) => "{spinner} {prefix:32} {bytes:>10} {binary_bytes_per_sec:>12}",
+        _ => "{elapsed_precise} [{bar:30}] {prefix} {pos}/{len} {msg} (eta {eta})",
+    };
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+/// A run's epochs, with the latest accuracies.
+impl RunObserver for Progress {
+    fn started(&mut self, plan: &RunPlan) {
+        self.start("epoch", plan.epochs as u64, "epochs", 20);
+    }
+
+    fn epoch_done(&mut self, record: &EpochRecord) {
+        self.advance(1, || {
+            format!(
+                ", train acc {:.4}, test acc {:.4}, train loss {:.4}",
+                record.train_acc, record.test_acc, record.train_loss
+            )
+        });
+    }
+}
+
+/// An experiment's runs.
+impl scratchnet_experiments::Progress for Progress {
+    fn start(&self, total: u64, unit: &'static str) {
+        Progress::start(self, unit, total, unit, 10);
+    }
+
+    fn advance(&self, amount: u64) {
+        Progress::advance(self, amount, String::new);
+    }
+
+    fn finish(&self) {
+        Progress::finish(self);
+    }
+}
+
+/// Downloads: a bar per file, and a line per event worth knowing.
+impl FetchObserver for Progress {
+    fn on_event(&mut self, event: &FetchEvent<'_>) {
+        match event {
+            FetchEvent::WaitingForLock { dir } => self.println(&format!(
+                "waiting for another fetch into {} to finish…",
+                dir.display()
+            )),
+            FetchEvent::RemovedStale { path } => self.println(&format!(
+                "removed the leftover of an interrupted download: {}",
+                path.display()
+            )),
+            FetchEvent::CorruptCached { file, problem, .. } => self.println(&format!(
+                "{}: the cached copy is corrupt ({problem}); fetching it again",
+                file.name
+            )),
+            FetchEvent::Trying { file, source } => {
+                self.println(&format!("{}: fetching from {source}", file.name));
+                self.start(&file.name, 0, "bytes", 4);
+            }
+            FetchEvent::Progress { bytes, total, .. } => self.set(*bytes, *total),
+            FetchEvent::SourceFailed { file, failure } => {
+                self.finish();
+                self.println(&format!(
+                    "{}: {failure} — trying the next source",
+                    file.name
+                ));
+            }
+            FetchEvent::Installed { file, path, .. } => {
+                self.finish();
+                self.println(&format!(
+                    "{}: verified (SHA-256 {}) → {}",
+                    file.name,
+                    file.sha256,
+                    path.display()
+                ));
+            }
+            _ => {}
         }
     }
 }

@@ -1,53 +1,26 @@
 //! `cargo xtask experiment NAME --quick` on the real MNIST: each experiment runs its real code
-//! path and the lesson of its figure must show in its CSV. Skipped (with a message) when the
-//! shared MNIST copy is absent.
+//! path and the lesson of its figure must show in its CSV. These need MNIST, so they are
+//! `#[ignore]`d; CI runs them with `--ignored` against the shared mirror.
+
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-const MNIST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/mnist");
 const LN_10: f64 = std::f64::consts::LN_10;
 
-fn mnist_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(MNIST);
-    if dir.join("train-images-idx3-ubyte.gz").exists() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: no MNIST at {MNIST}");
-        None
-    }
-}
-
-fn xtask() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-}
-
 /// Runs `experiment NAME --quick` into a fresh directory; returns it and stdout.
-fn run_quick(
-    name: &str,
-    tag: &str,
-    extra: &[&str],
-    threads: Option<&str>,
-) -> Option<(PathBuf, String)> {
-    let data = mnist_dir()?;
+fn run_quick(name: &str, tag: &str, extra: &[&str], threads: Option<&str>) -> (PathBuf, String) {
     let out = std::env::temp_dir().join(format!(
         "scratchnet-experiment-{name}-{tag}-{}",
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&out);
-    let mut command = xtask();
+    let mut command = common::xtask(&out);
     command
-        .args([
-            "experiment",
-            name,
-            "--quick",
-            "--quiet",
-            "--seed",
-            "0",
-            "--data-dir",
-        ])
-        .arg(&data)
+        .args(["experiment", name, "--quick", "--quiet", "--seed", "0"])
+        .args(common::data_flags())
         .arg("--out-dir")
         .arg(&out)
         .args(extra);
@@ -62,7 +35,7 @@ fn run_quick(
     );
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     check_outputs(&out, name, &stdout);
-    Some((out, stdout))
+    (out, stdout)
 }
 
 /// The CSV, an SVG and the verdict exist, and the printed verdict is the file's.
@@ -123,10 +96,9 @@ fn final_gap(rows: &[BTreeMap<String, String>], series: &str) -> f64 {
 }
 
 #[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
 fn momentum_adagrad_and_adam_end_below_sgd() {
-    let Some((out, _)) = run_quick("optimizers", "t", &[], None) else {
-        return;
-    };
+    let (out, _) = run_quick("optimizers", "t", &[], None);
     let losses = by_series(&read_csv(&out.join("optimizers.csv")), "loss");
     assert_eq!(losses["SGD"].len(), 200);
     let sgd = final_value(&losses["SGD"]);
@@ -137,10 +109,9 @@ fn momentum_adagrad_and_adam_end_below_sgd() {
 }
 
 #[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
 fn std_001_stalls_near_ln_10_while_he_learns() {
-    let Some((out, verdict)) = run_quick("weight-init", "t", &[], None) else {
-        return;
-    };
+    let (out, verdict) = run_quick("weight-init", "t", &[], None);
     let losses = by_series(&read_csv(&out.join("weight-init.csv")), "loss");
     let stalled = final_value(&losses["std=0.01"]);
     let he = final_value(&losses["He"]);
@@ -153,10 +124,9 @@ fn std_001_stalls_near_ln_10_while_he_learns() {
 }
 
 #[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
 fn weight_decay_shrinks_the_train_test_gap() {
-    let Some((out, _)) = run_quick("weight-decay", "t", &[], None) else {
-        return;
-    };
+    let (out, _) = run_quick("weight-decay", "t", &[], None);
     let rows = read_csv(&out.join("weight-decay.csv"));
     let plain = final_gap(&rows, "λ = 0 (fig. 6-20)");
     let decayed = final_gap(&rows, "λ = 0.1 (fig. 6-21)");
@@ -171,10 +141,9 @@ fn weight_decay_shrinks_the_train_test_gap() {
 }
 
 #[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
 fn dropout_shrinks_the_train_test_gap() {
-    let Some((out, verdict)) = run_quick("dropout", "t", &["--dropout", "0.15"], None) else {
-        return;
-    };
+    let (out, verdict) = run_quick("dropout", "t", &["--dropout", "0.15"], None);
     let rows = read_csv(&out.join("dropout.csv"));
     let plain = final_gap(&rows, "no dropout");
     let dropped = final_gap(&rows, "dropout 0.15");
@@ -186,10 +155,9 @@ fn dropout_shrinks_the_train_test_gap() {
 }
 
 #[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
 fn batchnorm_grid_has_every_scale_and_both_series() {
-    let Some((out, verdict)) = run_quick("batchnorm", "t", &[], None) else {
-        return;
-    };
+    let (out, verdict) = run_quick("batchnorm", "t", &[], None);
     let rows = read_csv(&out.join("batchnorm.csv"));
     let scales: std::collections::BTreeSet<&str> = rows
         .iter()
@@ -207,13 +175,10 @@ fn batchnorm_grid_has_every_scale_and_both_series() {
 /// multiple of 1/100 — measured on the 100 held-out images, never on the 10,000 test images —
 /// and the CSV is the same with one thread as with two.
 #[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
 fn search_ranks_by_validation_accuracy_on_held_out_training_images() {
-    let Some((out, _)) = run_quick("hyperparams", "one-thread", &[], Some("1")) else {
-        return;
-    };
-    let Some((out_two, _)) = run_quick("hyperparams", "two-threads", &[], Some("2")) else {
-        return;
-    };
+    let (out, _) = run_quick("hyperparams", "one-thread", &[], Some("1"));
+    let (out_two, _) = run_quick("hyperparams", "two-threads", &[], Some("2"));
     let csv = std::fs::read_to_string(out.join("hyperparams.csv")).expect("the CSV");
     let csv_two = std::fs::read_to_string(out_two.join("hyperparams.csv")).expect("the CSV");
     assert_eq!(csv, csv_two, "results depend on the thread count");
@@ -244,7 +209,13 @@ fn search_ranks_by_validation_accuracy_on_held_out_training_images() {
 
 #[test]
 fn bad_arguments_are_usage_errors() {
-    let status = |args: &[&str]| -> Output { xtask().args(args).output().expect("running xtask") };
+    let results = common::scratch();
+    let status = |args: &[&str]| -> Output {
+        common::xtask(results.path())
+            .args(args)
+            .output()
+            .expect("running xtask")
+    };
     for args in [
         &["experiment", "optimisers"][..],
         &["experiment", "dropout", "--dropout", "1.5"],

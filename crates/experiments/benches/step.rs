@@ -1,54 +1,47 @@
 //! Criterion benchmarks of the seed network (784 → [100]×6 → 10, ReLU, He, book dropout 0.2,
-//! f32) on synthetic MNIST-like data (81% zero pixels), so they need no data set: one training step at batch 100 (gradient +
-//! plain SGD update) and one evaluation of 10,000 samples (`accuracy`).
+//! f32) on synthetic MNIST-like data (81% zero pixels), so they need no data set: one training
+//! step at batch 100 (gradient + plain SGD update) and one evaluation of 10,000 samples (`accuracy`).
 //!
 //! Throughput is reported in "elements" = dense matrix-product FLOPs, so criterion's
-//! `Gelem/s` reads as GFLOP/s. `cargo bench -p scratchnet-network`; `cargo xtask bench`
+//! `Gelem/s` reads as GFLOP/s. `cargo bench -p scratchnet-experiments`; `cargo xtask bench`
 //! measures the same two things on MNIST.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use scratchnet_network::{
-    Activation, DropoutConfig, DropoutMode, MultiLayerNetExtend, NetworkConfig, WeightInit,
-};
+use scratchnet_experiments::RunConfig;
+use scratchnet_network::MultiLayerNetExtend;
 use scratchnet_tensor::{Matrix, random};
 use std::hint::black_box;
 
-const SIZES: [usize; 8] = [784, 100, 100, 100, 100, 100, 100, 10];
 const BATCH: usize = 100;
 const EVAL_SAMPLES: usize = 10_000;
 const LEARNING_RATE: f32 = 0.01;
 /// Fraction of MNIST's training pixels that are exactly 0.
 const ZERO_PIXELS: f32 = 0.81;
 
-/// Σ n_in·n_out over the Affine layers.
+/// Σ n_in·n_out over the Affine layers of the seed network.
 fn weights_per_sample() -> u64 {
-    SIZES
+    RunConfig::default()
+        .mnist_network()
+        .layer_sizes()
         .windows(2)
         .map(|pair| (pair[0] * pair[1]) as u64)
         .sum()
 }
 
 fn seed_network(rng: &mut random::Rng) -> MultiLayerNetExtend<f32> {
-    let config = NetworkConfig {
-        input_size: SIZES[0],
-        hidden_sizes: SIZES[1..SIZES.len() - 1].to_vec(),
-        output_size: SIZES[SIZES.len() - 1],
-        activation: Activation::Relu,
-        weight_init: WeightInit::He,
-        weight_decay_lambda: 0.0,
-        dropout: Some(DropoutConfig {
-            ratio: 0.2,
-            mode: DropoutMode::Book,
-        }),
-        use_batchnorm: false,
+    let seed_experiment = RunConfig {
+        dropout: 0.2,
+        ..RunConfig::default()
     };
-    MultiLayerNetExtend::new(config, rng).expect("the seed configuration is valid")
+    MultiLayerNetExtend::new(seed_experiment.mnist_network(), rng)
+        .expect("the seed configuration is valid")
 }
 
 /// Random "images" in [0, 1) with MNIST's share of zero pixels (≈81%), so that code exploiting
 /// input sparsity sees what it sees on MNIST.
 fn mnist_like(rows: usize, rng: &mut random::Rng) -> Matrix<f32> {
-    let uniform: Matrix<f32> = random::uniform_matrix(rows, SIZES[0], rng);
+    let uniform: Matrix<f32> =
+        random::uniform_matrix(rows, scratchnet_experiments::IMAGE_PIXELS, rng);
     uniform.map(|u| {
         if u < ZERO_PIXELS {
             0.0

@@ -28,12 +28,4 @@ pub enum TrainError {
         /// The last completed epoch.
         epoch: usize,
     },
-    /// Writing results failed.
-    #[error("{path}: {message}")]
-    Output {
-        /// The file.
-        path: std::path::PathBuf,
-        /// What went wrong.
-        message: String,
-    },
 }

@@ -1,5 +1,5 @@
 //! The book's `Trainer` (*Deep Learning from Scratch*, `common/trainer.py`): mini-batch SGD-style
-//! training with per-epoch evaluation, a history of losses and accuracies, and a CSV writer.
+//! training with per-epoch evaluation and a history of losses and accuracies.
 //!
 //! The trainer prints nothing: a [`TrainObserver`] sees every iteration and epoch, so a caller
 //! can render progress or write results as they happen.
@@ -27,14 +27,12 @@
 //! ```
 #![warn(missing_docs)]
 
-mod csv_log;
 mod data;
 mod error;
 mod history;
 mod observer;
 mod trainer;
 
-pub use csv_log::EpochCsv;
 pub use data::LabeledData;
 pub use error::TrainError;
 pub use history::{EpochRecord, TrainingHistory};

@@ -1,0 +1,517 @@
+//! The experiments of chapter 6, one figure each, on real MNIST.
+//!
+//! Every experiment writes `NAME.csv` (tidy: one row per point), `NAME.svg` and `verdict.txt`
+//! into its directory, and returns its verdict — a sentence computed from the results.
+//! Independent runs (optimizers, weight scales, trials) run on all cores; each run's seed is
+//! derived from the experiment's seed and the run's index, so the results do not depend on the
+//! thread count.
+
+mod batchnorm;
+mod dropout;
+mod hyperparams;
+mod optimizers;
+mod pair;
+mod race;
+mod weight_decay;
+mod weight_init;
+
+use crate::data::{DataError, LoadedData};
+use crate::figures::FigureError;
+use crate::results::{NameLock, ResultsDir, ResultsError, RunName, write_atomically};
+use scratchnet_network::{MultiLayerNetExtend, NetworkConfig, NetworkError};
+use scratchnet_optim::{AnyOptimizer, OptimError};
+use scratchnet_tensor::random;
+use scratchnet_trainer::{
+    EpochRecord, IterationLoss, LabeledData, TrainError, TrainObserver, Trainer, TrainerConfig,
+};
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// The experiments, in the book's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExperimentName {
+    /// Fig. 6-9: SGD, Momentum, AdaGrad, Adam — training loss per iteration.
+    Optimizers,
+    /// Fig. 6-15: weight init std 0.01 vs Xavier vs He (ReLU) — training loss per iteration.
+    WeightInit,
+    /// Fig. 6-19: with vs without BatchNorm at 16 weight scales — train accuracy per epoch.
+    Batchnorm,
+    /// Fig. 6-21: weight decay λ = 0 vs 0.1 — train/test accuracy per epoch.
+    WeightDecay,
+    /// Fig. 6-23: no dropout vs dropout — train/test accuracy per epoch.
+    Dropout,
+    /// Fig. 6-24: random search over learning rate and weight decay — best validation curves.
+    Hyperparams,
+}
+
+impl ExperimentName {
+    /// Every experiment, in the book's order.
+    pub const ALL: [Self; 6] = [
+        Self::Optimizers,
+        Self::WeightInit,
+        Self::Batchnorm,
+        Self::WeightDecay,
+        Self::Dropout,
+        Self::Hyperparams,
+    ];
+
+    /// The name on the command line, also the folder and file names.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Optimizers => "optimizers",
+            Self::WeightInit => "weight-init",
+            Self::Batchnorm => "batchnorm",
+            Self::WeightDecay => "weight-decay",
+            Self::Dropout => "dropout",
+            Self::Hyperparams => "hyperparams",
+        }
+    }
+
+    /// The book's figure and what it shows, in one line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Optimizers => {
+                "fig. 6-9: SGD, Momentum, AdaGrad and Adam, training loss per iteration"
+            }
+            Self::WeightInit => {
+                "fig. 6-15: weight init std 0.01 vs Xavier vs He (ReLU), training loss per iteration"
+            }
+            Self::Batchnorm => {
+                "fig. 6-19: with vs without BatchNorm at 16 weight scales, train accuracy per epoch"
+            }
+            Self::WeightDecay => {
+                "fig. 6-21: weight decay λ = 0 vs 0.1, train/test accuracy per epoch"
+            }
+            Self::Dropout => "fig. 6-23: no dropout vs dropout, train/test accuracy per epoch",
+            Self::Hyperparams => {
+                "fig. 6-24: random search over learning rate and weight decay, best validation curves"
+            }
+        }
+    }
+
+    /// Training images the experiment reads (the first N of the training set).
+    pub fn train_samples(self) -> usize {
+        match self {
+            Self::Optimizers | Self::WeightInit => usize::MAX,
+            Self::Batchnorm => batchnorm::TRAIN_SIZE,
+            Self::WeightDecay | Self::Dropout => pair::TRAIN_SIZE,
+            Self::Hyperparams => hyperparams::SAMPLES,
+        }
+    }
+}
+
+impl std::str::FromStr for ExperimentName {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|name| name.slug() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|name| name.slug()).collect();
+                format!(
+                    "unknown experiment {text:?}; expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// The dropout ratio of the `dropout` experiment: in (0, 1).
+pub fn parse_experiment_dropout(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(ratio) if ratio > 0.0 && ratio < 1.0 => Ok(ratio),
+        Ok(_) => Err(format!("the dropout ratio must be in (0, 1), got {text}")),
+        Err(_) => Err(format!("{text:?} is not a number")),
+    }
+}
+
+/// Which experiment to run, and how.
+#[derive(Clone, Debug)]
+pub struct ExperimentRequest {
+    /// The experiment.
+    pub name: ExperimentName,
+    /// Seed of every random number; each independent run derives its own from it.
+    pub seed: u64,
+    /// Fewer iterations, epochs, scales and trials, same code path: a look in seconds.
+    pub quick: bool,
+    /// Dropout ratio of the `dropout` experiment (the book's figure used 0.15).
+    pub dropout: f64,
+}
+
+/// Why an experiment did not produce its files.
+#[derive(Debug, thiserror::Error)]
+pub enum ExperimentError {
+    /// The data could not be had.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// A network could not be built.
+    #[error(transparent)]
+    Network(#[from] NetworkError),
+    /// An optimizer could not be built.
+    #[error(transparent)]
+    Optimizer(#[from] OptimError),
+    /// The trainer refused its data or settings.
+    #[error(transparent)]
+    Train(#[from] TrainError),
+    /// The output directory, or another run writing the same experiment.
+    #[error(transparent)]
+    Results(#[from] ResultsError),
+    /// The figure could not be drawn or written.
+    #[error(transparent)]
+    Figure(#[from] FigureError),
+    /// The CSV or the verdict could not be written.
+    #[error("writing {}: {source}", path.display())]
+    Output {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        source: std::io::Error,
+    },
+    /// Stopped on request before it finished; nothing was written.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+type Result<T, E = ExperimentError> = std::result::Result<T, E>;
+
+/// Progress of an experiment's many runs, reported from several threads: the front end draws
+/// it (a bar, log lines, a web page). Every method does nothing by default.
+pub trait Progress: Sync {
+    /// `total` units (`"epochs"`, `"iterations"`) are about to be done.
+    fn start(&self, total: u64, unit: &'static str) {
+        let _ = (total, unit);
+    }
+
+    /// `amount` more units are done.
+    fn advance(&self, amount: u64) {
+        let _ = amount;
+    }
+
+    /// All units are done.
+    fn finish(&self) {}
+}
+
+impl Progress for () {}
+
+/// What every experiment needs besides its data.
+pub struct RunContext<'a> {
+    /// The experiment's seed.
+    pub seed: u64,
+    /// Shrink everything for a quick look.
+    pub quick: bool,
+    /// Where progress goes.
+    pub progress: &'a dyn Progress,
+    /// Set to stop at the next epoch (or every 10 iterations).
+    pub stop: &'a AtomicBool,
+}
+
+impl RunContext<'_> {
+    fn check_stop(&self) -> Result<()> {
+        if self.stop.load(Ordering::Relaxed) {
+            Err(ExperimentError::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// What an experiment leaves behind, before it is written out.
+pub struct Outcome {
+    /// Header and rows of `NAME.csv`.
+    pub csv: Table,
+    /// Draws `NAME.svg` at the given path.
+    pub figure: DrawFigure,
+    /// The one-line verdict.
+    pub verdict: String,
+}
+
+/// Draws a figure into the SVG file at the given path.
+pub type DrawFigure = Box<dyn FnOnce(&Path) -> Result<(), FigureError>>;
+
+/// A CSV in memory: a header and rows of already formatted fields.
+pub struct Table {
+    /// Column names.
+    pub header: Vec<&'static str>,
+    /// Rows of fields.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A finished experiment: its verdict and files.
+#[derive(Clone, Debug)]
+pub struct ExperimentReport {
+    /// The sentence computed from the results.
+    pub verdict: String,
+    /// `NAME.csv`, `NAME.svg`, `verdict.txt`.
+    pub files: Vec<PathBuf>,
+    /// Wall time, seconds.
+    pub seconds: f64,
+}
+
+/// An experiment whose output directory exists and is claimed: refused before any data is
+/// loaded if it cannot be.
+pub struct PreparedExperiment {
+    request: ExperimentRequest,
+    out_dir: PathBuf,
+    _lock: NameLock,
+}
+
+impl ExperimentRequest {
+    /// Creates `out_dir` and claims it for this experiment (one writer per experiment and
+    /// directory at a time).
+    pub fn prepare(self, out_dir: &Path) -> Result<PreparedExperiment> {
+        std::fs::create_dir_all(out_dir).map_err(|source| ExperimentError::Output {
+            path: out_dir.to_path_buf(),
+            source,
+        })?;
+        let name = RunName::new(self.name.slug()).expect("experiment names are valid run names");
+        let lock = ResultsDir::new(out_dir).lock(&name)?;
+        Ok(PreparedExperiment {
+            request: self,
+            out_dir: out_dir.to_path_buf(),
+            _lock: lock,
+        })
+    }
+}
+
+impl PreparedExperiment {
+    /// The experiment.
+    pub fn request(&self) -> &ExperimentRequest {
+        &self.request
+    }
+
+    /// Runs it on `data` (loaded with at least [`ExperimentName::train_samples`] training
+    /// images) and writes its files, each whole or not at all; nothing is written if `stop` is
+    /// set before it finishes.
+    pub fn run(
+        &self,
+        data: &LoadedData,
+        progress: &dyn Progress,
+        stop: &AtomicBool,
+    ) -> Result<ExperimentReport> {
+        let request = &self.request;
+        let context = RunContext {
+            seed: request.seed,
+            quick: request.quick,
+            progress,
+            stop,
+        };
+        let train = &data.mnist.train;
+        let started = Instant::now();
+        let outcome = match request.name {
+            ExperimentName::Optimizers => optimizers::run(train, &context)?,
+            ExperimentName::WeightInit => weight_init::run(train, &context)?,
+            ExperimentName::Batchnorm => batchnorm::run(train, &context)?,
+            ExperimentName::WeightDecay => weight_decay::run(train, data, &context)?,
+            ExperimentName::Dropout => dropout::run(train, data, request.dropout, &context)?,
+            // Only the training split: the search must never see the test set.
+            ExperimentName::Hyperparams => hyperparams::run(train, &context)?,
+        };
+        context.check_stop()?;
+        let seconds = started.elapsed().as_secs_f64();
+        let verdict = outcome.verdict.clone();
+        let files = write_outcome(&self.out_dir, request.name.slug(), outcome)?;
+        Ok(ExperimentReport {
+            verdict,
+            files,
+            seconds,
+        })
+    }
+}
+
+/// Writes the CSV, the figure and the verdict, each whole or not at all.
+fn write_outcome(dir: &Path, slug: &str, outcome: Outcome) -> Result<Vec<PathBuf>> {
+    let csv_path = dir.join(format!("{slug}.csv"));
+    let svg_path = dir.join(format!("{slug}.svg"));
+    let verdict_path = dir.join("verdict.txt");
+    write_file(&csv_path, &csv_bytes(&outcome.csv))?;
+    (outcome.figure)(&svg_path)?;
+    write_file(&verdict_path, format!("{}\n", outcome.verdict).as_bytes())?;
+    Ok(vec![csv_path, svg_path, verdict_path])
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically(path, bytes).map_err(|source| ExperimentError::Output {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn csv_bytes(table: &Table) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(&table.header);
+    for row in &table.rows {
+        let _ = writer.write_record(row);
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// The seed of independent run `index` of an experiment seeded with `seed` (SplitMix64 of
+/// both): the same whatever order the runs are scheduled in.
+pub fn run_seed(seed: u64, index: u64) -> u64 {
+    splitmix64(seed ^ splitmix64(index.wrapping_add(0x5EED)))
+}
+
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The per-epoch records of one run, and whether the loss blew up before the last epoch.
+#[derive(Clone, Debug, Default)]
+pub struct Curve {
+    /// One record per epoch.
+    pub epochs: Vec<EpochRecord>,
+    /// Whether the run stopped on a loss that was not finite.
+    pub diverged: bool,
+}
+
+/// Collects the epochs, advances the shared progress by one per epoch, and stops on request.
+struct Collect<'p> {
+    epochs: Vec<EpochRecord>,
+    context: &'p RunContext<'p>,
+}
+
+impl TrainObserver for Collect<'_> {
+    fn epoch_done(&mut self, record: &EpochRecord) -> ControlFlow<()> {
+        self.epochs.push(*record);
+        self.context.progress.advance(1);
+        if self.context.stop.load(Ordering::Relaxed) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+/// One epoch-based run with the book's `Trainer`: weights and dropout masks from `seed`,
+/// batches from a generator derived from it (so two configurations with the same seed start
+/// from the same weights and see the same batches). `evaluate` plays the Trainer's test set.
+/// A run whose loss becomes NaN stops there and is marked `diverged`.
+pub fn train_curve(
+    config: NetworkConfig,
+    mut optimizer: AnyOptimizer<f32>,
+    (train, evaluate): (LabeledData<'_, f32>, LabeledData<'_, f32>),
+    trainer_config: TrainerConfig,
+    seed: u64,
+    context: &RunContext<'_>,
+) -> Result<Curve> {
+    context.check_stop()?;
+    let mut rng = random::seeded(seed);
+    let mut network = MultiLayerNetExtend::<f32>::new(config, &mut rng)?;
+    let mut observer = Collect {
+        epochs: Vec::with_capacity(trainer_config.epochs),
+        context,
+    };
+    let trainer_config = TrainerConfig {
+        iteration_loss: IterationLoss::BeforeUpdate,
+        ..trainer_config
+    };
+    let outcome = Trainer::new(
+        &mut network,
+        &mut optimizer,
+        train,
+        evaluate,
+        trainer_config,
+        random::child(&mut rng),
+    )?
+    .train(&mut observer);
+    match outcome {
+        Ok(_) => Ok(Curve {
+            epochs: observer.epochs,
+            diverged: false,
+        }),
+        Err(TrainError::Stopped { .. }) => Err(ExperimentError::Interrupted),
+        Err(TrainError::Diverged { .. }) => {
+            let remaining = trainer_config.epochs.saturating_sub(observer.epochs.len());
+            context.progress.advance(remaining as u64);
+            Ok(Curve {
+                epochs: observer.epochs,
+                diverged: true,
+            })
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Mean of the last tenth (at least one) of `values`: a final value that one noisy batch or
+/// epoch cannot swing. `NaN` for no values.
+pub fn tail_mean(values: &[f64]) -> f64 {
+    let tail = (values.len() / 10).max(1).min(values.len());
+    if tail == 0 {
+        return f64::NAN;
+    }
+    values[values.len() - tail..].iter().sum::<f64>() / tail as f64
+}
+
+/// Joins names like prose: `a`, `a and b`, `a, b and c`.
+pub fn join_names<S: AsRef<str>>(names: &[S]) -> String {
+    match names {
+        [] => String::new(),
+        [only] => only.as_ref().to_string(),
+        [init @ .., last] => format!(
+            "{} and {}",
+            init.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+/// Values with two decimals, comma-separated.
+pub fn join_values(values: &[f64]) -> String {
+    values
+        .iter()
+        .map(|value| format!("{value:.2}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_seeds_differ_by_index_and_seed_and_are_stable() {
+        assert_eq!(run_seed(0, 3), run_seed(0, 3));
+        assert_ne!(run_seed(0, 3), run_seed(0, 4));
+        assert_ne!(run_seed(0, 3), run_seed(1, 3));
+    }
+
+    #[test]
+    fn tail_mean_averages_the_last_tenth() {
+        let values: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(tail_mean(&values), 19.5);
+        assert_eq!(tail_mean(&[3.0]), 3.0);
+        assert!(tail_mean(&[]).is_nan());
+    }
+
+    #[test]
+    fn names_join_like_prose() {
+        assert_eq!(join_names(&["Adam"]), "Adam");
+        assert_eq!(join_names(&["Adam", "AdaGrad"]), "Adam and AdaGrad");
+        assert_eq!(join_names(&["a", "b", "c"]), "a, b and c");
+    }
+
+    #[test]
+    fn names_parse_and_print_alike() {
+        for name in ExperimentName::ALL {
+            assert_eq!(name.slug().parse::<ExperimentName>(), Ok(name));
+        }
+        assert!(
+            "optimisers"
+                .parse::<ExperimentName>()
+                .unwrap_err()
+                .contains("optimizers, weight-init")
+        );
+        assert!(parse_experiment_dropout("0").is_err());
+        assert_eq!(parse_experiment_dropout("0.15"), Ok(0.15));
+    }
+}

@@ -1,0 +1,118 @@
+//! Fig. 6-9: SGD, Momentum, AdaGrad and Adam on MNIST — the training loss of each iteration
+//! (the book's `ch06/optimizer_compare_mnist.py`).
+
+use super::race::{self, BATCH_SIZE, Contestant, HIDDEN};
+use super::{Outcome, Result, RunContext, join_names, join_values};
+use scratchnet_datasets::Split;
+use scratchnet_network::NetworkConfig;
+use scratchnet_optim::by_name;
+
+/// The book's four optimizers, each with its default learning rate, by display name.
+pub const OPTIMIZERS: [(&str, &str); 4] = [
+    ("SGD", "sgd"),
+    ("Momentum", "momentum"),
+    ("AdaGrad", "adagrad"),
+    ("Adam", "adam"),
+];
+
+/// Iterations: the book's 2,000, or 200 with `--quick`.
+pub fn iterations(quick: bool) -> usize {
+    if quick { 200 } else { 2000 }
+}
+
+pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
+    let iterations = iterations(context.quick);
+    let contestants = OPTIMIZERS
+        .iter()
+        .map(|&(name, key)| {
+            Ok(Contestant {
+                name: name.to_string(),
+                config: NetworkConfig::new(train.image_size(), HIDDEN.to_vec(), 10),
+                optimizer: by_name(key, None)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    race::outcome(
+        train,
+        contestants,
+        iterations,
+        context,
+        format!(
+            "Fig. 6-9: optimizers on MNIST, hidden [100]×4, batch {BATCH_SIZE}, seed {} (moving average of {})",
+            context.seed,
+            race::SMOOTH_WINDOW
+        ),
+        1.0,
+        verdict,
+    )
+}
+
+/// Which optimizers end below plain SGD's loss, e.g. "Adam and AdaGrad end below SGD's loss
+/// (0.12, 0.15 vs 0.52)"; those that do not are named after a semicolon.
+pub fn verdict(finals: &[(String, f64)]) -> String {
+    let Some(&(_, sgd)) = finals.iter().find(|(name, _)| name == "SGD") else {
+        return "no SGD run to compare with".into();
+    };
+    let mut others: Vec<&(String, f64)> = finals.iter().filter(|(name, _)| name != "SGD").collect();
+    others.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let (below, not_below): (Vec<_>, Vec<_>) =
+        others.into_iter().partition(|(_, loss)| *loss < sgd);
+    let names = |runs: &[&(String, f64)]| {
+        join_names(&runs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
+    };
+    let losses =
+        |runs: &[&(String, f64)]| join_values(&runs.iter().map(|(_, l)| *l).collect::<Vec<_>>());
+    let mut verdict = if below.is_empty() {
+        format!("no optimizer ends below SGD's loss ({sgd:.2})")
+    } else {
+        format!(
+            "{} {} below SGD's loss ({} vs {sgd:.2})",
+            names(&below),
+            if below.len() == 1 { "ends" } else { "end" },
+            losses(&below)
+        )
+    };
+    if !below.is_empty() && !not_below.is_empty() {
+        verdict.push_str(&format!(
+            "; {} {} not ({})",
+            names(&not_below),
+            if not_below.len() == 1 { "does" } else { "do" },
+            losses(&not_below)
+        ));
+    }
+    verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finals(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
+        pairs.iter().map(|&(n, l)| (n.to_string(), l)).collect()
+    }
+
+    #[test]
+    fn names_the_optimizers_below_sgd_best_first() {
+        let verdict = verdict(&finals(&[
+            ("SGD", 0.52),
+            ("Momentum", 0.2),
+            ("AdaGrad", 0.15),
+            ("Adam", 0.12),
+        ]));
+        assert_eq!(
+            verdict,
+            "Adam, AdaGrad and Momentum end below SGD's loss (0.12, 0.15, 0.20 vs 0.52)"
+        );
+    }
+
+    #[test]
+    fn says_which_do_not_beat_sgd() {
+        let verdict = verdict(&finals(&[("SGD", 0.3), ("Momentum", 0.4), ("Adam", 0.1)]));
+        assert_eq!(
+            verdict,
+            "Adam ends below SGD's loss (0.10 vs 0.30); Momentum does not (0.40)"
+        );
+        let none = super::verdict(&finals(&[("SGD", 0.1), ("Adam", 0.4)]));
+        assert_eq!(none, "no optimizer ends below SGD's loss (0.10)");
+    }
+}

@@ -1,0 +1,299 @@
+//! The figures, drawn with plotters into SVG files written atomically: the book's
+//! accuracy-against-epochs chart (fig. 6-20 to 6-23: train as circles, test as squares, a marker
+//! every 10 epochs, y from 0 to 1, legend lower right), loss charts (fig. 6-9, 6-15) and grids of
+//! small accuracy charts (fig. 6-19, 6-21/6-23, 6-24).
+
+use crate::results::write_atomically;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// A figure that could not be drawn or written.
+#[derive(Debug, thiserror::Error)]
+pub enum FigureError {
+    /// plotters failed.
+    #[error("drawing the figure failed: {0}")]
+    Draw(String),
+    /// The SVG file could not be written.
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        source: std::io::Error,
+    },
+}
+
+type Result<T> = std::result::Result<T, FigureError>;
+
+/// Marker shape of a series (the book: `o` for train, `s` for test).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// `o`, the book's training curves.
+    Circle,
+    /// `s`, the book's test curves.
+    Square,
+}
+
+/// One curve: (epoch, accuracy) points.
+pub struct Series {
+    /// Legend text.
+    pub label: String,
+    /// (epoch, accuracy) points.
+    pub points: Vec<(f64, f64)>,
+    /// Marker shape.
+    pub marker: Marker,
+    /// Line and marker colour.
+    pub color: RGBColor,
+}
+
+/// Colours for successive runs in an overlay (matplotlib's first four).
+pub const PALETTE: [RGBColor; 4] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+];
+
+/// Every `MARK_EVERY`-th point gets a marker, like the book's `markevery=10`.
+const MARK_EVERY: usize = 10;
+
+/// Draws `series` into an SVG at `path`, written atomically (temporary file, then rename).
+pub fn accuracy_chart(path: &Path, title: &str, series: &[Series]) -> Result<()> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (800, 560)).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        let max_epoch = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|&(epoch, _)| epoch))
+            .fold(1.0f64, f64::max);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 18))
+            .margin(16)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0.0..max_epoch, 0.0..1.0)
+            .map_err(plot_error)?;
+        chart
+            .configure_mesh()
+            .x_desc("epochs")
+            .x_label_formatter(&|epoch| format!("{epoch:.0}"))
+            .y_desc("accuracy")
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(plot_error)?;
+        for line in series {
+            let color = line.color;
+            chart
+                .draw_series(LineSeries::new(
+                    line.points.iter().copied(),
+                    color.stroke_width(2),
+                ))
+                .map_err(plot_error)?;
+            let marked = line.points.iter().copied().step_by(MARK_EVERY);
+            let legend_marker = line.marker;
+            match line.marker {
+                Marker::Circle => {
+                    chart.draw_series(marked.map(|p| Circle::new(p, 4, color.filled())))
+                }
+                Marker::Square => chart.draw_series(
+                    marked.map(|p| Rectangle::new(square_around(p, max_epoch), color.filled())),
+                ),
+            }
+            .map_err(plot_error)?
+            .label(&line.label)
+            .legend(move |(x, y)| match legend_marker {
+                Marker::Circle => Circle::new((x + 10, y), 4, color.filled()).into_dyn(),
+                Marker::Square => {
+                    Rectangle::new([(x + 6, y - 4), (x + 14, y + 4)], color.filled()).into_dyn()
+                }
+            });
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(plot_error)?;
+        root.present().map_err(plot_error)?;
+    }
+    write(path, &svg)
+}
+
+/// A small square marker centred on `point`, in data coordinates.
+fn square_around((x, y): (f64, f64), max_epoch: f64) -> [(f64, f64); 2] {
+    let half_x = max_epoch * 0.006;
+    let half_y = 0.008;
+    [(x - half_x, y - half_y), (x + half_x, y + half_y)]
+}
+
+fn plot_error<E: std::fmt::Debug>(error: E) -> FigureError {
+    FigureError::Draw(format!("{error:?}"))
+}
+
+/// One curve of a chart.
+pub struct Line {
+    /// Legend text.
+    pub label: String,
+    /// (x, y) points.
+    pub points: Vec<(f64, f64)>,
+    /// Colour.
+    pub color: RGBColor,
+}
+
+/// One small chart of a grid.
+pub struct Panel {
+    /// Caption.
+    pub title: String,
+    /// Curves.
+    pub lines: Vec<Line>,
+}
+
+/// The `index`-th colour of the palette (wrapping).
+pub fn color(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// Colour of training curves in the accuracy panels.
+pub const TRAIN: RGBColor = PALETTE[0];
+/// Colour of test / validation curves in the accuracy panels.
+pub const TEST: RGBColor = PALETTE[1];
+
+/// Axes of a chart.
+pub struct Axes<'a> {
+    /// x axis label.
+    pub x_desc: &'a str,
+    /// y axis label.
+    pub y_desc: &'a str,
+    /// y range shown (values outside are clipped).
+    pub y_range: Range<f64>,
+    /// Legend in the lower right (accuracy) rather than the upper right (loss).
+    pub legend_low: bool,
+}
+
+/// Lines over iterations in one chart (the book's loss figures: y from 0, legend upper right).
+pub fn line_chart(path: &Path, title: &str, axes: &Axes, lines: &[Line]) -> Result<()> {
+    let svg = render((820, 560), |root| {
+        let root = root.titled(title, ("sans-serif", 18))?;
+        draw_panel(&root, "", axes, lines, true, 14)
+    })?;
+    write(path, &svg)
+}
+
+/// Panels in a grid of `columns` columns under one title; every panel has the same axes.
+/// Legends are drawn in the first panel only when there are more than four panels.
+pub fn panel_grid(
+    path: &Path,
+    title: &str,
+    columns: usize,
+    axes: &Axes,
+    panels: &[Panel],
+) -> Result<()> {
+    let columns = columns.max(1);
+    let rows = panels.len().div_ceil(columns).max(1);
+    let cell = if panels.len() > 4 {
+        (260, 200)
+    } else {
+        (480, 400)
+    };
+    let size = (cell.0 * columns as u32, cell.1 * rows as u32 + 40);
+    let svg = render(size, |root| {
+        let root = root.titled(title, ("sans-serif", 20))?;
+        let cells = root.split_evenly((rows, columns));
+        for (index, (panel, area)) in panels.iter().zip(cells.iter()).enumerate() {
+            let legend = index == 0 || panels.len() <= 4;
+            let font = if panels.len() > 4 { 11 } else { 14 };
+            draw_panel(area, &panel.title, axes, &panel.lines, legend, font)?;
+        }
+        Ok(())
+    })?;
+    write(path, &svg)
+}
+
+type DrawResult = std::result::Result<(), Box<dyn std::error::Error>>;
+
+fn render(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> DrawResult,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&WHITE).map_err(plot_error)?;
+        draw(&root).map_err(|error| FigureError::Draw(error.to_string()))?;
+        root.present().map_err(plot_error)?;
+    }
+    Ok(svg)
+}
+
+fn draw_panel(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    title: &str,
+    axes: &Axes,
+    lines: &[Line],
+    legend: bool,
+    font: u32,
+) -> DrawResult {
+    let max_x = lines
+        .iter()
+        .flat_map(|line| line.points.iter().map(|&(x, _)| x))
+        .fold(1.0f64, f64::max);
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(8)
+        .x_label_area_size(font * 2 + 8)
+        .y_label_area_size(font * 3 + 8);
+    if !title.is_empty() {
+        builder.caption(title, ("sans-serif", font + 1));
+    }
+    let mut chart = builder.build_cartesian_2d(0.0..max_x, axes.y_range.clone())?;
+    chart
+        .configure_mesh()
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .label_style(("sans-serif", font - 2))
+        .axis_desc_style(("sans-serif", font))
+        .x_labels(5)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_labels(6)
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    for line in lines {
+        let color = line.color;
+        let clipped = line
+            .points
+            .iter()
+            .filter(|(_, y)| y.is_finite())
+            .map(|&(x, y)| (x, y.clamp(axes.y_range.start, axes.y_range.end)));
+        let series = chart.draw_series(LineSeries::new(clipped, color.stroke_width(2)))?;
+        if legend {
+            series.label(&line.label).legend(move |(x, y)| {
+                PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2))
+            });
+        }
+    }
+    if legend {
+        chart
+            .configure_series_labels()
+            .position(if axes.legend_low {
+                SeriesLabelPosition::LowerRight
+            } else {
+                SeriesLabelPosition::UpperRight
+            })
+            .label_font(("sans-serif", font))
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK.mix(0.3))
+            .draw()?;
+    }
+    Ok(())
+}
+
+fn write(path: &Path, svg: &str) -> Result<()> {
+    write_atomically(path, svg.as_bytes()).map_err(|source| FigureError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
