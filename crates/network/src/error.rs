@@ -40,9 +40,15 @@ pub enum NetworkError {
     /// The payload's checksum does not match: the file is corrupt.
     #[error("model file is corrupt (checksum mismatch)")]
     ChecksumMismatch,
+    /// The network could not be encoded (a bug: every network can be).
+    #[error("encoding the network failed: {0}")]
+    Encode(#[source] bincode::error::EncodeError),
     /// The payload could not be decoded.
     #[error("model file is corrupt: {0}")]
-    Decode(String),
+    Decode(#[source] bincode::error::DecodeError),
+    /// The payload decoded but bytes were left over.
+    #[error("model file is corrupt: {0} unexpected trailing bytes")]
+    TrailingBytes(usize),
     /// The file holds a different scalar type than requested.
     #[error("model file holds {found} parameters, but {expected} was requested")]
     ScalarMismatch {

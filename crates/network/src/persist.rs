@@ -10,7 +10,7 @@ use crate::{MultiLayerNetExtend, NetworkConfig, NetworkError};
 use scratchnet_tensor::{Float, Matrix, random};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 16] = b"SCRATCHNET-MODEL";
@@ -48,7 +48,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
                 .collect(),
         };
         let payload = bincode::serde::encode_to_vec(&saved, bincode::config::standard())
-            .map_err(|error| NetworkError::Decode(error.to_string()))?;
+            .map_err(NetworkError::Encode)?;
         let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -103,12 +103,9 @@ impl<T: Float> MultiLayerNetExtend<T> {
         let config = bincode::config::standard().with_limit::<{ MAX_PAYLOAD_BYTES as usize }>();
         let (saved, used): (SavedNetwork<T>, usize) =
             bincode::serde::decode_from_slice(payload, config)
-                .map_err(|error| NetworkError::Decode(error.to_string()))?;
+                .map_err(NetworkError::Decode)?;
         if used != payload.len() {
-            return Err(NetworkError::Decode(format!(
-                "{} unexpected trailing bytes",
-                payload.len() - used
-            )));
+            return Err(NetworkError::TrailingBytes(payload.len() - used));
         }
         Self::from_saved(saved)
     }
@@ -164,23 +161,25 @@ impl<T: Float> MultiLayerNetExtend<T> {
         Ok(network)
     }
 
-    /// Writes the model to `path` atomically: a temporary file beside it, synced, then renamed,
-    /// so a crash never leaves a half-written model under the real name.
+    /// Writes the model to `path` atomically: a temporary file beside it, synced, then renamed
+    /// over it, so a crash never leaves a half-written model under the real name.
     pub fn save(&mut self, path: &Path) -> Result<(), NetworkError> {
         let bytes = self.to_bytes()?;
         let io_error = |source| NetworkError::Io {
             path: path.to_path_buf(),
             source,
         };
-        let temporary = temporary_path(path);
-        let written = std::fs::File::create(&temporary).and_then(|mut file| {
-            file.write_all(&bytes)?;
-            file.sync_all()
-        });
-        if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, path)) {
-            let _ = std::fs::remove_file(&temporary);
-            return Err(io_error(error));
-        }
+        let dir = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        let mut file = tempfile::Builder::new()
+            .prefix(".partial-")
+            .tempfile_in(dir)
+            .map_err(io_error)?;
+        file.write_all(&bytes).map_err(io_error)?;
+        file.as_file().sync_all().map_err(io_error)?;
+        file.persist(path).map_err(|error| io_error(error.error))?;
         Ok(())
     }
 
@@ -200,13 +199,4 @@ fn scalar_name(width: u32) -> &'static str {
         8 => "f64",
         _ => "unknown-width",
     }
-}
-
-fn temporary_path(path: &Path) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|name| name.to_os_string())
-        .unwrap_or_default();
-    name.push(format!(".partial-{}", std::process::id()));
-    path.with_file_name(name)
 }
