@@ -1,8 +1,10 @@
 //! Several runs' accuracy curves in one figure, e.g. the book's figure 6-23 (the same network
 //! without and with dropout).
 
+use crate::csv_log::{ReadError, read_epochs};
 use crate::figures::{self, FigureError, Marker, PALETTE, Series};
-use std::path::{Path, PathBuf};
+use scratchnet_trainer::EpochRecord;
+use std::path::Path;
 
 /// One run's curves, read back from its CSV.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,22 +20,9 @@ pub struct RunCurves {
 /// Why curves could not be read or drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum CompareError {
-    /// The file could not be read as CSV.
-    #[error("reading {}: {source}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The failure.
-        source: csv::Error,
-    },
-    /// The file is not a results CSV.
-    #[error("{}: {message}", path.display())]
-    Format {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
-    },
+    /// A file is not a readable results CSV.
+    #[error(transparent)]
+    Read(#[from] ReadError),
     /// The figure could not be drawn or written.
     #[error(transparent)]
     Figure(#[from] FigureError),
@@ -42,52 +31,28 @@ pub enum CompareError {
 impl RunCurves {
     /// Reads a results CSV (`epoch,train_loss,train_acc,test_acc`, as runs write it).
     pub fn read(path: &Path) -> Result<Self, CompareError> {
-        let read_error = |source| CompareError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let format_error = |message: String| CompareError::Format {
-            path: path.to_path_buf(),
-            message,
-        };
-        let mut reader = csv::Reader::from_path(path).map_err(read_error)?;
-        let headers = reader.headers().map_err(read_error)?.clone();
-        let column = |name: &str| {
-            headers
+        let epochs = read_epochs(path)?;
+        if epochs.is_empty() {
+            return Err(ReadError::Format {
+                path: path.to_path_buf(),
+                message: "no epochs".into(),
+            }
+            .into());
+        }
+        let points = |pick: fn(&EpochRecord) -> f64| {
+            epochs
                 .iter()
-                .position(|header| header == name)
-                .ok_or_else(|| {
-                    format_error(format!(
-                        "no {name:?} column (expected a results CSV of `cargo xtask train`)"
-                    ))
-                })
+                .map(|record| (record.epoch as f64, pick(record)))
+                .collect()
         };
-        let (epoch, train_acc, test_acc) =
-            (column("epoch")?, column("train_acc")?, column("test_acc")?);
-        let mut curves = Self {
+        Ok(Self {
             name: path.file_stem().map_or_else(
                 || path.display().to_string(),
                 |stem| stem.to_string_lossy().into_owned(),
             ),
-            train: Vec::new(),
-            test: Vec::new(),
-        };
-        for (line, row) in reader.records().enumerate() {
-            let row = row.map_err(read_error)?;
-            let number = |index: usize| -> Result<f64, CompareError> {
-                let field = row.get(index).unwrap_or_default();
-                field.parse().map_err(|_| {
-                    format_error(format!("row {}: {field:?} is not a number", line + 2))
-                })
-            };
-            let x = number(epoch)?;
-            curves.train.push((x, number(train_acc)?));
-            curves.test.push((x, number(test_acc)?));
-        }
-        if curves.train.is_empty() {
-            return Err(format_error("no epochs".into()));
-        }
-        Ok(curves)
+            train: points(|record| record.train_acc),
+            test: points(|record| record.test_acc),
+        })
     }
 }
 

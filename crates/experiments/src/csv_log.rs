@@ -104,6 +104,75 @@ impl<W: Truncate> EpochCsv<W> {
     }
 }
 
+/// The epochs of a results CSV written by [`EpochCsv`] (the `iteration` of each record is not
+/// in the file and reads as 0).
+pub fn read_epochs(path: &Path) -> Result<Vec<EpochRecord>, ReadError> {
+    let format = |message: String| ReadError::Format {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(|source| ReadError::Csv {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let headers = reader
+        .headers()
+        .map_err(|source| ReadError::Csv {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .clone();
+    if headers.iter().ne(CSV_HEADER.split(',')) {
+        return Err(format(format!(
+            "the header is not {CSV_HEADER:?} (expected a results CSV of `cargo xtask train`)"
+        )));
+    }
+    let mut epochs = Vec::new();
+    for (line, row) in reader.records().enumerate() {
+        let row = row.map_err(|source| ReadError::Csv {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let field = |index: usize| row.get(index).unwrap_or_default();
+        let number = |index: usize| {
+            field(index)
+                .parse::<f64>()
+                .map_err(|_| format(format!("row {}: {:?} is not a number", line + 2, field(index))))
+        };
+        epochs.push(EpochRecord {
+            epoch: field(0)
+                .parse()
+                .map_err(|_| format(format!("row {}: {:?} is not an epoch", line + 2, field(0))))?,
+            iteration: 0,
+            train_loss: number(1)?,
+            train_acc: number(2)?,
+            test_acc: number(3)?,
+        });
+    }
+    Ok(epochs)
+}
+
+/// A results CSV that could not be read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be read as CSV.
+    #[error("reading {}: {source}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// The failure.
+        source: csv::Error,
+    },
+    /// The file is not a results CSV.
+    #[error("{}: {message}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +260,26 @@ mod tests {
             assert!(text.ends_with('\n'), "capacity {capacity}: {text:?}");
             assert!(text.lines().all(|line| line.split(',').count() == 4));
         }
+    }
+
+    #[test]
+    fn written_epochs_read_back() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("run.csv");
+        let mut log = EpochCsv::create(&path).unwrap();
+        log.append(&record(1)).unwrap();
+        log.append(&record(2)).unwrap();
+        let expected: Vec<EpochRecord> = [1, 2]
+            .map(|epoch| EpochRecord {
+                iteration: 0,
+                ..record(epoch)
+            })
+            .into();
+        assert_eq!(read_epochs(&path).unwrap(), expected);
+        std::fs::write(&path, "a,b\n1,2\n").unwrap();
+        assert!(read_epochs(&path).unwrap_err().to_string().contains("the header is not"));
+        std::fs::write(&path, format!("{CSV_HEADER}\n1,x,0.5,0.5\n")).unwrap();
+        assert!(read_epochs(&path).unwrap_err().to_string().contains("row 2: \"x\""));
     }
 
     #[test]

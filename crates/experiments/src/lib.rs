@@ -45,7 +45,7 @@ mod summary;
 
 pub use compare::{CompareError, RunCurves, compare_figure};
 pub use config::{ConfigError, FIELDS, IMAGE_PIXELS, MAX_ITERATIONS, RunConfig, TRAIN_IMAGES};
-pub use csv_log::{CSV_HEADER, CsvError, EpochCsv};
+pub use csv_log::{CSV_HEADER, CsvError, EpochCsv, ReadError, read_epochs};
 pub use data::{DataError, DataSource, LoadedData};
 pub use evaluate::{EvaluateError, test_accuracy};
 pub use experiments::{

@@ -1,7 +1,6 @@
 //! The run pipeline on synthetic MNIST-shaped data (no files needed): the files a run leaves
 //! however it ends, the names it claims, reproducibility.
 
-use scratchnet_datasets::{DatasetKind, Mnist, Split};
 use scratchnet_experiments::{
     LoadedData, ResultsDir, RunConfig, RunName, RunObserver, RunPlan, RunRequest, RunStatus,
     RunSummary,
@@ -11,48 +10,8 @@ use scratchnet_trainer::EpochRecord;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// `count` 28 × 28 images: class `c` lights rows 2c and 2c + 1, plus a few noisy pixels.
-fn split(count: usize, seed: u64) -> Split {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    let labels: Vec<u8> = (0..count).map(|i| (i % 10) as u8).collect();
-    let images = labels
-        .iter()
-        .flat_map(|&label| {
-            let band = 2 * usize::from(label) + 4;
-            (0..784)
-                .map(|pixel| {
-                    if pixel / 28 == band || pixel / 28 == band + 1 {
-                        200
-                    } else if next() % 20 == 0 {
-                        (next() % 256) as u8
-                    } else {
-                        0
-                    }
-                })
-                .collect::<Vec<u8>>()
-        })
-        .collect();
-    Split::from_raw(images, labels, 28, 28).expect("a valid split")
-}
-
-fn data(dir: &Path) -> LoadedData {
-    let mnist = Mnist {
-        train: split(600, 1),
-        test: split(200, 2),
-    };
-    let test_sparse = mnist.test.sparse_images(mnist.test.len());
-    LoadedData {
-        kind: DatasetKind::Mnist,
-        dir: dir.to_path_buf(),
-        mnist,
-        test_sparse,
-    }
+fn data(_dir: &Path) -> LoadedData {
+    LoadedData::synthetic(600, 200, 1)
 }
 
 fn small_config() -> RunConfig {
