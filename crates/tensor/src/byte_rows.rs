@@ -27,9 +27,9 @@ pub struct ByteRows<'a, T: Float> {
     split: ColumnSplit,
 }
 
-/// Samples gathered together: 16 rows' bytes are read side by side, so each feature's 16 values
-/// are written to the column-major batch as one contiguous run.
-const GATHER_BLOCK: usize = 16;
+/// Samples decoded together: 16 rows' bytes are read side by side, so each feature's 16 values
+/// are written to a column-major matrix as one contiguous run.
+pub(crate) const GATHER_BLOCK: usize = 16;
 
 impl<'a, T: Float> ByteRows<'a, T> {
     /// `bytes.len() / ncols` samples of `ncols` features each, decoded through `table`.
@@ -110,21 +110,125 @@ impl<'a, T: Float> ByteRows<'a, T> {
     pub fn gather_rows(&self, indices: &[usize], out: &mut Matrix<T>) {
         let batch = indices.len();
         resize_for(out, batch, self.ncols);
-        let out = out.as_mut_slice();
+        // Random rows of a large set come from memory: ask for all of them at once, so their
+        // misses overlap instead of arriving one block after another.
+        self.prefetch_rows(indices);
         for (block, block_indices) in indices.chunks(GATHER_BLOCK).enumerate() {
-            let mut rows: [&[u8]; GATHER_BLOCK] = [&[]; GATHER_BLOCK];
-            for (row, &index) in rows.iter_mut().zip(block_indices) {
-                *row = self.row(index);
-            }
-            let rows = &rows[..block_indices.len()];
             let first = block * GATHER_BLOCK;
-            for (column, target) in out.chunks_exact_mut(batch).enumerate() {
-                for (value, row) in target[first..first + rows.len()].iter_mut().zip(rows) {
-                    *value = self.table[usize::from(row[column])];
-                }
+            let rows = self.block(block_indices.iter().copied());
+            self.decode_columns(&rows, block_indices.len(), out.as_mut_slice(), |column| {
+                Some(column * batch + first)
+            });
+        }
+    }
+
+    /// Asks the CPU to start bringing rows `indices` into its caches (a hint).
+    ///
+    /// # Panics
+    /// If an index is not a row.
+    pub fn prefetch_rows(&self, indices: &[usize]) {
+        for &index in indices {
+            prefetch(self.row(index));
+        }
+    }
+
+    /// The rows `indices` (at most [`GATHER_BLOCK`]), padded with the first to a full block.
+    pub(crate) fn block(&self, indices: impl Iterator<Item = usize>) -> [&'a [u8]; GATHER_BLOCK] {
+        let mut rows: [&[u8]; GATHER_BLOCK] = [&[]; GATHER_BLOCK];
+        let mut count = 0;
+        for (row, index) in rows.iter_mut().zip(indices) {
+            *row = self.row(index);
+            count += 1;
+        }
+        let first = rows[0];
+        rows[count..].fill(first);
+        rows
+    }
+
+    /// Decodes the first `count` of `rows` (a block from [`Self::block`]) column by column:
+    /// column `j`'s `count` values are written to `out[at(j)..at(j) + count]`, or skipped if
+    /// `at(j)` is `None`. With AVX-512 and `f32`, 16 × 16 squares are decoded and transposed
+    /// in registers (checked at run time); the values are the same either way.
+    ///
+    /// # Panics
+    /// If a column's values do not fit in `out`.
+    pub(crate) fn decode_columns(
+        &self,
+        rows: &[&[u8]; GATHER_BLOCK],
+        count: usize,
+        out: &mut [T],
+        at: impl Fn(usize) -> Option<usize>,
+    ) {
+        let mut done = 0;
+        #[cfg(target_arch = "x86_64")]
+        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
+            && std::arch::is_x86_feature_detected!("avx512f")
+            && count > 0
+        {
+            // SAFETY: the CPU has AVX-512F and T is f32 (both checked just above).
+            done = unsafe { self.decode_squares_avx512(rows, count, out, &at) };
+        }
+        for column in done..self.ncols {
+            let Some(start) = at(column) else { continue };
+            for (value, row) in out[start..start + count].iter_mut().zip(rows) {
+                *value = self.table[usize::from(row[column])];
             }
         }
     }
+
+    /// The whole 16-column squares of [`Self::decode_columns`]; returns the columns done.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F and `T` must be `f32`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn decode_squares_avx512(
+        &self,
+        rows: &[&[u8]; GATHER_BLOCK],
+        count: usize,
+        out: &mut [T],
+        at: &impl Fn(usize) -> Option<usize>,
+    ) -> usize {
+        use crate::avx512::{LANES, decode_square, store_rows};
+        // SAFETY: T is f32 (the caller's guarantee), so the table is 256 f32.
+        let table: &[f32; 256] = unsafe { &*self.table.as_ptr().cast() };
+        let squares = self.ncols / LANES * LANES;
+        for first_column in (0..squares).step_by(LANES) {
+            if (first_column..first_column + LANES).all(|column| at(column).is_none()) {
+                continue; // nothing wanted here (a sparse chunk's dense part skips most squares)
+            }
+            // SAFETY: every row has ncols ≥ first_column + 16 bytes; the CPU has AVX-512F.
+            let columns = unsafe { decode_square(rows, first_column, table) };
+            for (offset, column) in columns.into_iter().enumerate() {
+                let Some(start) = at(first_column + offset) else {
+                    continue;
+                };
+                assert!(
+                    start + count <= out.len(),
+                    "ByteRows: a column does not fit"
+                );
+                // SAFETY: `count` values from `start` are inside `out` (checked), T is f32.
+                unsafe { store_rows(out.as_mut_ptr().add(start).cast(), count, column) };
+            }
+        }
+        squares
+    }
+}
+
+/// Asks the CPU to bring `bytes` into its caches (a hint; nothing on other architectures).
+#[inline]
+fn prefetch(bytes: &[u8]) {
+    #[cfg(target_arch = "x86_64")]
+    for line in bytes.chunks(64) {
+        // SAFETY: a prefetch hint cannot fault; the address is inside `bytes`.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                line.as_ptr().cast(),
+            );
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = bytes;
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@
 //! assert!((loss - 0.3132617).abs() < 1e-6);
 //! ```
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 mod byte_rows;
 mod float;
 mod gradient;

@@ -34,6 +34,15 @@ impl<T: Float> Samples<'_, T> {
         }
     }
 
+    /// Asks the CPU to start bringing rows `indices` into its caches, so that a later
+    /// [`Self::gather_rows`] of them does not wait for memory (byte-stored rows; a hint that
+    /// does nothing for the other forms).
+    pub fn prefetch_rows(&self, indices: &[usize]) {
+        if let Self::Bytes(x) = self {
+            x.prefetch_rows(indices);
+        }
+    }
+
     /// `out = self[indices, :]` as a dense batch (the book's `x_train[batch_mask]`), into a
     /// reused buffer.
     ///

@@ -104,6 +104,7 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             rng,
             batch: Batch {
                 indices: Vec::with_capacity(config.mini_batch_size),
+                next_indices: None,
                 x: Matrix::zeros(0, 0),
                 labels: Vec::with_capacity(config.mini_batch_size),
             },
@@ -319,15 +320,28 @@ fn record_losses(
 /// The buffers of one mini-batch, reused every step.
 struct Batch<T: Float> {
     indices: Vec<usize>,
+    /// The next step's batch, drawn one step ahead so its rows can come from memory while
+    /// this step computes (the draws are the same, in the same order).
+    next_indices: Option<Vec<usize>>,
     x: Matrix<T>,
     labels: Vec<usize>,
 }
 
 impl<T: Float> Batch<T> {
     /// Draws `size` samples with replacement (the book's `np.random.choice(train_size,
-    /// batch_size)`) and gathers them.
+    /// batch_size)`) and gathers them; draws the next step's and starts fetching its rows.
     fn draw(&mut self, data: LabeledData<'_, T>, size: usize, rng: &mut Rng) {
-        random::choice_with_replacement(data.len(), size, rng, &mut self.indices);
+        let next = match self.next_indices.as_mut() {
+            Some(next) => next,
+            None => {
+                let mut first = Vec::with_capacity(size);
+                random::choice_with_replacement(data.len(), size, rng, &mut first);
+                self.next_indices.insert(first)
+            }
+        };
+        std::mem::swap(&mut self.indices, next);
+        random::choice_with_replacement(data.len(), size, rng, next);
+        data.x.prefetch_rows(next);
         data.x.gather_rows(&self.indices, &mut self.x);
         self.labels.clear();
         self.labels

@@ -173,11 +173,10 @@ fn add_block<T: Float>(block: Block<'_, T>) {
 mod avx512 {
     use super::{Block, MAX_TILES_PER_PASS, RowEntries, SparseWeights, TILE};
     use crate::Float;
+    use crate::avx512::transpose;
     use std::arch::x86_64::{
-        __m512, _mm512_add_ps, _mm512_castpd_ps, _mm512_castps_pd, _mm512_fmadd_ps, _mm512_load_ps,
-        _mm512_loadu_ps, _mm512_set1_ps, _mm512_setzero_ps, _mm512_shuffle_f32x4, _mm512_store_ps,
-        _mm512_storeu_ps, _mm512_unpackhi_pd, _mm512_unpackhi_ps, _mm512_unpacklo_pd,
-        _mm512_unpacklo_ps,
+        __m512, _mm512_add_ps, _mm512_fmadd_ps, _mm512_load_ps, _mm512_loadu_ps, _mm512_set1_ps,
+        _mm512_setzero_ps, _mm512_store_ps, _mm512_storeu_ps,
     };
 
     /// [`super::row_sums`] with 16-lane registers, up to [`MAX_TILES_PER_PASS`] tiles per pass
@@ -301,41 +300,5 @@ mod avx512 {
                 }
             }
         }
-    }
-
-    /// The transpose of a 16 × 16 square of f32, one row per register: pairs of rows
-    /// interleaved by 32 bits, then by 64 bits, then 128-bit lanes gathered twice.
-    #[target_feature(enable = "avx512f")]
-    #[inline]
-    fn transpose(rows: [__m512; 16]) -> [__m512; 16] {
-        // t[2i], t[2i + 1], lane k: rows 2i, 2i + 1 at elements 4k, 4k + 1 / 4k + 2, 4k + 3.
-        let mut t = [_mm512_setzero_ps(); 16];
-        for i in 0..8 {
-            t[2 * i] = _mm512_unpacklo_ps(rows[2 * i], rows[2 * i + 1]);
-            t[2 * i + 1] = _mm512_unpackhi_ps(rows[2 * i], rows[2 * i + 1]);
-        }
-        // u[4i + e], lane k: element 4k + e of rows 4i..4i + 4.
-        let mut u = [_mm512_setzero_ps(); 16];
-        let pd = _mm512_castps_pd;
-        for i in 0..4 {
-            let (a, b, c, d) = (t[4 * i], t[4 * i + 1], t[4 * i + 2], t[4 * i + 3]);
-            u[4 * i] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(a), pd(c)));
-            u[4 * i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(a), pd(c)));
-            u[4 * i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(pd(b), pd(d)));
-            u[4 * i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(pd(b), pd(d)));
-        }
-        // Column 4k + e: lane k of u[e], u[4 + e], u[8 + e], u[12 + e].
-        let mut columns = [_mm512_setzero_ps(); 16];
-        for e in 0..4 {
-            let low_top = _mm512_shuffle_f32x4::<0x44>(u[e], u[4 + e]);
-            let low_bottom = _mm512_shuffle_f32x4::<0x44>(u[8 + e], u[12 + e]);
-            let high_top = _mm512_shuffle_f32x4::<0xEE>(u[e], u[4 + e]);
-            let high_bottom = _mm512_shuffle_f32x4::<0xEE>(u[8 + e], u[12 + e]);
-            columns[e] = _mm512_shuffle_f32x4::<0x88>(low_top, low_bottom);
-            columns[4 + e] = _mm512_shuffle_f32x4::<0xDD>(low_top, low_bottom);
-            columns[8 + e] = _mm512_shuffle_f32x4::<0x88>(high_top, high_bottom);
-            columns[12 + e] = _mm512_shuffle_f32x4::<0xDD>(high_top, high_bottom);
-        }
-        columns
     }
 }

@@ -10,6 +10,7 @@ mod weights;
 pub use split::ColumnSplit;
 pub use weights::SparseWeights;
 
+use crate::byte_rows::GATHER_BLOCK;
 use crate::{ByteRows, Float, Matrix, resize_for};
 use kernel::SparseProduct;
 use split::Slot;
@@ -164,26 +165,40 @@ impl<T: Float> SparseRows<T> {
             *self = Self::empty_like(bytes);
         }
         resize_for(&mut self.dense, rows, self.split.dense_columns().len());
-        self.row_starts.clear();
-        self.row_starts.push(0);
-        self.columns.clear();
-        self.values.clear();
-        self.nonzeros = 0;
+        let Self {
+            split,
+            dense,
+            nonzeros,
+            row_starts,
+            columns,
+            values,
+        } = self;
+        // The dense columns, 16 rows at a time, straight into their column-major slots.
+        let dense = dense.as_mut_slice();
+        for block_start in (0..rows).step_by(GATHER_BLOCK) {
+            let count = GATHER_BLOCK.min(rows - block_start);
+            let block = bytes.block(first_row + block_start..first_row + block_start + count);
+            bytes.decode_columns(&block, count, dense, |column| match split.slot(column) {
+                Slot::Dense(index) => Some(index as usize * rows + block_start),
+                Slot::Sparse(_) => None,
+            });
+        }
+        // The other non-zero bytes, row by row, found eight at a time.
+        row_starts.clear();
+        row_starts.push(0);
+        columns.clear();
+        values.clear();
+        *nonzeros = 0;
         let table = bytes.table();
-        for row in 0..rows {
-            for (column, &byte) in bytes.row(first_row + row).iter().enumerate() {
-                // Dense columns are written whatever their value: no zeroing pass is needed.
-                match self.split.slot(column) {
-                    Slot::Dense(index) => self.dense[(row, index as usize)] = table[byte as usize],
-                    Slot::Sparse(position) if byte != 0 => {
-                        self.columns.push(position);
-                        self.values.push(table[byte as usize]);
-                    }
-                    Slot::Sparse(_) => {}
+        for row in first_row..first_row + rows {
+            for_each_nonzero(bytes.row(row), |column, byte| {
+                *nonzeros += 1;
+                if let Slot::Sparse(position) = split.slot(column) {
+                    columns.push(position);
+                    values.push(table[usize::from(byte)]);
                 }
-                self.nonzeros += usize::from(byte != 0);
-            }
-            self.row_starts.push(self.values.len());
+            });
+            row_starts.push(values.len());
         }
     }
 
@@ -318,6 +333,31 @@ impl<T: Float> SparseRows<T> {
     }
 }
 
+/// Calls `visit(column, byte)` for each non-zero byte of `row`, in order, testing eight bytes at
+/// a time (most of an image is zero).
+#[inline]
+fn for_each_nonzero(row: &[u8], mut visit: impl FnMut(usize, u8)) {
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = row.chunks_exact(8);
+    for (word_start, word) in (0..).step_by(8).zip(&mut words) {
+        let word = u64::from_le_bytes(word.try_into().expect("chunks of eight"));
+        // The high bit of each byte of `nonzero` says whether that byte of `word` is non-zero.
+        let mut nonzero = (((word & LOW_SEVEN) + LOW_SEVEN) | word) & HIGH;
+        while nonzero != 0 {
+            let offset = nonzero.trailing_zeros() as usize / 8;
+            visit(word_start + offset, (word >> (offset * 8)) as u8);
+            nonzero &= nonzero - 1;
+        }
+    }
+    let tail_start = row.len() - words.remainder().len();
+    for (column, &byte) in (tail_start..).zip(words.remainder()) {
+        if byte != 0 {
+            visit(column, byte);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +464,34 @@ mod tests {
             );
             assert!((&out - &expected).abs().max() < 1e-4);
         }
+    }
+
+    #[test]
+    fn every_non_zero_byte_is_visited_once_in_order() {
+        let row: Vec<u8> = (0..45_u32)
+            .map(|i| {
+                if i % 3 == 0 || i > 40 {
+                    (i * 7 % 256) as u8 | 1
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let mut seen = Vec::new();
+        for_each_nonzero(&row, |column, byte| seen.push((column, byte)));
+        let expected: Vec<(usize, u8)> = row
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, b)| b != 0)
+            .collect();
+        assert_eq!(seen, expected);
+        let mut high = vec![0_u8; 16];
+        high[3] = 0x80;
+        high[9] = 0xff;
+        seen.clear();
+        for_each_nonzero(&high, |column, byte| seen.push((column, byte)));
+        assert_eq!(seen, [(3, 0x80), (9, 0xff)]);
     }
 
     #[test]
