@@ -270,6 +270,20 @@ mod tests {
     }
 
     #[test]
+    fn f32_batches_take_the_vector_path_and_give_the_same_values() {
+        // 50 columns: three whole 16-column squares and a tail; 37 rows: two blocks of 16 and
+        // a partial one.
+        let bytes: Vec<u8> = (0..40 * 50_u32).map(|i| (i * 37 % 256) as u8).collect();
+        let rows = ByteRows::new(&bytes, 50, ByteRows::<f32>::unit_scale_table());
+        let indices: Vec<usize> = (0..37).map(|i| (i * 11) % 40).collect();
+        let mut batch = Matrix::from_element(3, 3, f32::NAN);
+        rows.gather_rows(&indices, &mut batch);
+        let expected =
+            Matrix::from_fn(37, 50, |i, j| f32::from(bytes[indices[i] * 50 + j]) / 255.0);
+        assert_eq!(batch, expected);
+    }
+
+    #[test]
     fn the_table_is_the_books_float32_division() {
         let table = ByteRows::<f64>::unit_scale_table();
         assert_eq!(table[0], 0.0);
