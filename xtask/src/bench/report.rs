@@ -1,0 +1,571 @@
+//! The reports' text: a header saying what ran where and when, the workload table, the micro
+//! benchmarks, the issue's targets and every command line, as plain text that is also Markdown.
+
+use super::child::shell_quote;
+use super::clock::utc_now;
+use super::flops::TrainingWork;
+use super::machine::{Machine, PEAK_GFLOPS_ONE_CORE, busy_note, load_average, peak_gflops};
+use super::micro::Micro;
+use super::numpy::NumpyOutcome;
+use super::record::{Series, mb};
+use super::table::{Table, group_thousands};
+use super::workloads::{WorkloadKey, WorkloadResult};
+use crate::{results_dir, workspace_root};
+use anyhow::{Context, Result};
+use scratchnet_experiments::write_atomically;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// Targets of the performance issue's "Done when".
+const TARGET_SPEEDUP: f64 = 12.0;
+const TARGET_RSS_MB: f64 = 80.0;
+const TARGET_STEP_GFLOPS: f64 = 150.0;
+const TARGET_EVAL_GFLOPS: f64 = 300.0;
+
+/// What every report starts with: the command, the date, the machine, its load, the threads
+/// and the commit.
+pub struct Header {
+    pub machine: Machine,
+    pub commit: String,
+    pub load_before: String,
+    pub load_after: String,
+    /// How many threads ran, in a line.
+    pub threads: String,
+}
+
+impl Header {
+    /// The machine, the commit and the load now (read early: others may commit meanwhile).
+    pub fn start() -> Self {
+        let header = Self {
+            machine: Machine::probe(),
+            commit: commit_description(),
+            load_before: load_average(),
+            load_after: String::new(),
+            threads: String::new(),
+        };
+        eprintln!("machine: {}", header.machine.describe());
+        eprintln!("load average before: {}", header.load_before);
+        header
+    }
+
+    /// Records the load at the end.
+    pub fn finish(&mut self) {
+        self.load_after = load_average();
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{} — {}", this_command(), utc_now());
+        let _ = writeln!(out, "machine: {}", self.machine.describe());
+        let _ = writeln!(out, "threads: {}", self.threads);
+        let _ = writeln!(
+            out,
+            "load average before: {}; after: {}{}",
+            self.load_before,
+            self.load_after,
+            busy_note(&self.load_before, self.machine.cpus)
+        );
+        let _ = writeln!(out, "commit at start: {}", self.commit);
+        out
+    }
+}
+
+/// Prints `text` and writes it to `results/NAME`.
+pub fn publish(name: &str, text: &str) -> Result<()> {
+    print!("{text}");
+    let path = results_dir().join(name);
+    write_atomically(&path, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("written to {}", path.display());
+    Ok(())
+}
+
+/// This invocation as `cargo xtask bench …`, with RAYON_NUM_THREADS when set.
+pub fn this_command() -> String {
+    let mut words: Vec<String> = Vec::new();
+    if let Ok(threads) = std::env::var("RAYON_NUM_THREADS") {
+        words.push(format!("RAYON_NUM_THREADS={}", shell_quote(&threads)));
+    }
+    words.push("cargo xtask".into());
+    words.extend(std::env::args().skip(1).map(|arg| shell_quote(&arg)));
+    words.join(" ")
+}
+
+/// The value of environment variable `key`, or `unset`.
+pub fn env_or_unset(key: &str) -> String {
+    std::env::var(key).unwrap_or_else(|_| "unset".into())
+}
+
+/// `; cargo xtask = /path/to/xtask`, for the command lines.
+fn executable_note(exe: &Path) -> String {
+    format!("; `cargo xtask` = {}", exe.display())
+}
+
+/// The checked-out commit, and whether tracked files differ from it.
+fn commit_description() -> String {
+    let commit = crate::git_commit().unwrap_or_else(|| "unknown".into());
+    let dirty = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .current_dir(workspace_root())
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| !output.stdout.is_empty());
+    match dirty {
+        Some(true) => format!("{commit} + uncommitted changes"),
+        _ => commit,
+    }
+}
+
+/// Everything `cargo xtask bench` measured.
+pub struct WorkloadReport<'a> {
+    pub header: &'a Header,
+    /// The executable the children ran as `cargo xtask`.
+    pub exe: &'a Path,
+    pub results: &'a [WorkloadResult],
+    pub micro: Option<&'a Micro>,
+    /// This process's peak RSS when it spawned the children.
+    pub parent_peak_kib: Option<u64>,
+    /// numpy's version and BLAS, when NumPy ran.
+    pub numpy_version: Option<&'a str>,
+}
+
+/// The whole report of `cargo xtask bench`.
+pub fn render_workloads(report: &WorkloadReport<'_>) -> String {
+    let mut sections = vec![report.header.render()];
+    if !report.results.is_empty() {
+        sections.push(workload_table(report.results).render());
+        sections.push(workload_notes(report.results, report.parent_peak_kib));
+    }
+    if let Some(micro) = report.micro {
+        sections.push(micro_table(micro).render());
+        sections.push(micro_note(micro));
+    }
+    let targets = targets_table(report.results, report.micro);
+    if !targets.is_empty() {
+        sections.push(targets.render());
+    }
+    sections.push(commands(report));
+    sections.join("\n")
+}
+
+type WorkloadRow = [String; 11];
+
+fn workload_table(results: &[WorkloadResult]) -> Table<11> {
+    let mut table = Table::new([
+        "workload",
+        "code",
+        "runs",
+        "median wall",
+        "walls (s)",
+        "CPU (median)",
+        "peak RSS",
+        "GFLOP",
+        "GFLOP/s",
+        "NumPy ÷ scratchnet",
+        "final train / test acc",
+    ]);
+    for result in results {
+        table.row(scratchnet_row(result));
+        if let Some(row) = numpy_row(result) {
+            table.row(row);
+        }
+    }
+    if let Some(row) = all_experiments_row(results) {
+        table.row(row);
+    }
+    table
+}
+
+fn scratchnet_row(result: &WorkloadResult) -> WorkloadRow {
+    let workload = &result.workload;
+    let ratio = match &result.numpy {
+        NumpyOutcome::Ran { series, .. } => format!("{:.1}×", speedup(series, &result.scratchnet)),
+        _ => String::new(),
+    };
+    series_row(
+        format!("{}: {}", workload.key.name(), workload.title),
+        "scratchnet",
+        &result.scratchnet,
+        workload.work.as_ref(),
+        ratio,
+    )
+}
+
+fn numpy_row(result: &WorkloadResult) -> Option<WorkloadRow> {
+    let label = format!("{}: (NumPy twin)", result.workload.key.name());
+    match &result.numpy {
+        NumpyOutcome::NoTwin => None,
+        NumpyOutcome::Ran { series, work } => Some(series_row(
+            label,
+            "NumPy",
+            series,
+            Some(work),
+            String::new(),
+        )),
+        NumpyOutcome::Skipped(reason) => {
+            let mut row = WorkloadRow::default();
+            row[0] = label;
+            row[1] = "NumPy".into();
+            row[2] = "skipped".into();
+            row[3] = short_reason(reason);
+            Some(row)
+        }
+    }
+}
+
+/// A skip reason short enough for a cell (the full one went to stderr).
+fn short_reason(reason: &str) -> String {
+    reason.split(" (").next().unwrap_or(reason).to_string()
+}
+
+fn series_row(
+    label: String,
+    code: &str,
+    series: &Series,
+    work: Option<&TrainingWork>,
+    ratio: String,
+) -> WorkloadRow {
+    let median = series.median_wall();
+    let flops = work.map(TrainingWork::flops);
+    [
+        label,
+        code.into(),
+        series.runs.len().to_string(),
+        seconds(median),
+        list_seconds(&series.walls()),
+        seconds(series.median_cpu()),
+        format!("{:.1} MB", mb(series.peak_rss_kib())),
+        flops.map_or_else(String::new, |flops| format!("{:.1}", flops as f64 / 1e9)),
+        flops.map_or_else(String::new, |flops| {
+            format!("{:.0}", flops as f64 / median.as_secs_f64().max(1e-9) / 1e9)
+        }),
+        ratio,
+        series.last_reported().map_or_else(String::new, |reported| {
+            format!("{:.4} / {:.4}", reported.train_acc, reported.test_acc)
+        }),
+    ]
+}
+
+/// The six experiments together: their median walls and CPU times summed, the highest RSS.
+fn all_experiments_row(results: &[WorkloadResult]) -> Option<WorkloadRow> {
+    let experiments: Vec<&Series> = results
+        .iter()
+        .filter(|result| matches!(result.workload.key, WorkloadKey::Experiment(_)))
+        .map(|result| &result.scratchnet)
+        .collect();
+    if experiments.len() < 6 {
+        return None;
+    }
+    let wall: Duration = experiments.iter().map(|series| series.median_wall()).sum();
+    let cpu: Duration = experiments.iter().map(|series| series.median_cpu()).sum();
+    let rss = experiments.iter().map(|series| series.peak_rss_kib()).max();
+    let mut row = WorkloadRow::default();
+    row[0] = "all six experiments (sum of medians)".into();
+    row[1] = "scratchnet".into();
+    row[3] = seconds(wall);
+    row[5] = seconds(cpu);
+    row[6] = format!("{:.1} MB", mb(rss.unwrap_or(0)));
+    Some(row)
+}
+
+/// NumPy's median wall over scratchnet's.
+fn speedup(numpy: &Series, scratchnet: &Series) -> f64 {
+    numpy.median_wall().as_secs_f64() / scratchnet.median_wall().as_secs_f64().max(1e-9)
+}
+
+fn workload_notes(results: &[WorkloadResult], parent_peak_kib: Option<u64>) -> String {
+    let mut out = String::from(
+        "Wall = spawn to exit of the whole process (start-up, loading, training, every \
+         evaluation); peak RSS = the child's ru_maxrss from wait4 (max over runs); MB = 10^6 \
+         bytes. GFLOP = the dense-equivalent matrix-product FLOPs of the configuration: per step \
+         3 · 2·B·Σ n_in·n_out (forward, dW, dx; scratchnet skips the first layer's dx, so it does \
+         slightly less), per evaluated sample 2·Σ n_in·n_out (the first layer's input is ≈81% \
+         zeros and scratchnet multiplies it sparsely, still counted dense); evaluated samples = \
+         per epoch the training set (or --eval-samples) plus the test set, plus the final test \
+         pass. GFLOP/s = GFLOP / median wall. The book's NumPy loops also run one more forward \
+         pass per step to record the loss (not counted). Final test acc = the final full test \
+         pass.\n",
+    );
+    if results
+        .iter()
+        .any(|result| result.workload.key == WorkloadKey::Ch5)
+    {
+        out.push_str(
+            "ch5: scratchnet runs 17 epochs × 600 = 10,200 steps and a final test pass; the \
+             book's loop runs 10,000 iterations and reports its 17th evaluation (after \
+             iteration 9,601) as final.\n",
+        );
+    }
+    if let Some(kib) = parent_peak_kib {
+        let _ = writeln!(
+            out,
+            "This process's peak RSS when spawning the children was {:.1} MB: Linux carries a \
+             parent's peak RSS into its child's ru_maxrss through vfork + exec, so no child can \
+             read below it; the micro benchmarks run after the children for that reason.",
+            mb(kib)
+        );
+    }
+    out
+}
+
+fn micro_table(micro: &Micro) -> Table<6> {
+    let mut table = Table::new([
+        "in process",
+        "median",
+        "best",
+        "GFLOP/s",
+        "of peak",
+        "blocks × reps",
+    ]);
+    let peak = peak_gflops(micro.threads);
+    let step_gflops = micro.step_gflops();
+    table.row([
+        format!("training step, B = {} (gradient + SGD)", micro.work.batch),
+        format!("{:.3} ms", micro.step.median_ms()),
+        format!("{:.3} ms", micro.step.best.as_secs_f64() * 1e3),
+        format!(
+            "{step_gflops:.0} ({:.0} without the first layer's dx)",
+            micro.step_gflops_done()
+        ),
+        format!(
+            "{:.0}% of 1 core",
+            100.0 * step_gflops / PEAK_GFLOPS_ONE_CORE
+        ),
+        repetitions(&micro.step),
+    ]);
+    let eval_gflops = micro.eval_gflops();
+    table.row([
+        format!(
+            "test evaluation, N = {} (sparse rows, accuracy)",
+            group_thousands(micro.test_images)
+        ),
+        format!("{:.2} ms", micro.eval.median_ms()),
+        format!("{:.2} ms", micro.eval.best.as_secs_f64() * 1e3),
+        format!("{eval_gflops:.0}"),
+        format!(
+            "{:.0}% of {} threads",
+            100.0 * eval_gflops / peak,
+            micro.threads
+        ),
+        repetitions(&micro.eval),
+    ]);
+    table
+}
+
+fn repetitions(timing: &super::timing::Timing) -> String {
+    format!(
+        "{} × {}",
+        timing.repetitions.blocks, timing.repetitions.reps
+    )
+}
+
+fn micro_note(micro: &Micro) -> String {
+    format!(
+        "Seed network 784-[100]×6-10, dropout 0.2: a step is {:.2} MFLOP (3 · 2·B·Σ, Σ = {}), an \
+         evaluation {:.3} GFLOP (2·N·Σ, dense-equivalent). A step runs on one thread, an \
+         evaluation on {} (rayon). Peak: {PEAK_GFLOPS_ONE_CORE} GFLOP/s per core, {:.0} for {} \
+         threads (AVX-512 FMA, this project's machine kind).\n",
+        micro.work.step_flops() as f64 / 1e6,
+        micro.work.sample_flops() / 2,
+        (micro.work.sample_flops() * micro.test_images as u64) as f64 / 1e9,
+        micro.threads,
+        peak_gflops(micro.threads),
+        micro.threads,
+    )
+}
+
+/// The issue's targets that this invocation measured.
+fn targets_table(results: &[WorkloadResult], micro: Option<&Micro>) -> Table<4> {
+    let mut table = Table::new(["target", "measured", "goal", "met"]);
+    let seed = results
+        .iter()
+        .find(|result| result.workload.key == WorkloadKey::Seed);
+    if let Some(seed) = seed {
+        if let NumpyOutcome::Ran { series, .. } = &seed.numpy {
+            let ratio = speedup(series, &seed.scratchnet);
+            table.row(target_row(
+                "seed: NumPy ÷ scratchnet median wall",
+                format!("{ratio:.1}×"),
+                format!("≥ {TARGET_SPEEDUP}×"),
+                ratio >= TARGET_SPEEDUP,
+            ));
+        }
+        let rss = mb(seed.scratchnet.peak_rss_kib());
+        table.row(target_row(
+            "seed: scratchnet peak RSS",
+            format!("{rss:.1} MB"),
+            format!("≤ {TARGET_RSS_MB} MB"),
+            rss <= TARGET_RSS_MB,
+        ));
+    }
+    if let Some(micro) = micro {
+        let step = micro.step_gflops();
+        table.row(target_row(
+            "training step",
+            format!("{step:.0} GFLOP/s"),
+            format!("≥ {TARGET_STEP_GFLOPS} GFLOP/s"),
+            step >= TARGET_STEP_GFLOPS,
+        ));
+        let eval = micro.eval_gflops();
+        table.row(target_row(
+            "test evaluation",
+            format!("{eval:.0} GFLOP/s"),
+            format!("≥ {TARGET_EVAL_GFLOPS} GFLOP/s"),
+            eval >= TARGET_EVAL_GFLOPS,
+        ));
+    }
+    table
+}
+
+fn target_row(target: &str, measured: String, goal: String, met: bool) -> [String; 4] {
+    let met = if met { "yes" } else { "NO" };
+    [target.into(), measured, goal, met.into()]
+}
+
+/// Every command line of the report.
+fn commands(report: &WorkloadReport<'_>) -> String {
+    let mut out = format!(
+        "commands (run from the workspace root{}):\n",
+        executable_note(report.exe)
+    );
+    for result in report.results {
+        let key = result.workload.key.name();
+        let _ = writeln!(out, "    {key}: {}", result.scratchnet.command.display());
+        if let NumpyOutcome::Ran { series, .. } = &result.numpy {
+            let _ = writeln!(out, "    {key}, NumPy: {}", series.command.display());
+        }
+    }
+    if let Some(version) = report.numpy_version {
+        let _ = writeln!(out, "    (NumPy: {version})");
+    }
+    let _ = writeln!(out, "    this report: {}", this_command());
+    out
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{:.2} s", duration.as_secs_f64())
+}
+
+fn list_seconds(durations: &[Duration]) -> String {
+    let parts: Vec<String> = durations
+        .iter()
+        .map(|duration| format!("{:.2}", duration.as_secs_f64()))
+        .collect();
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::child::Measured;
+    use crate::bench::record::{Reported, RunRecord};
+    use crate::bench::workloads::{Setting, Workload};
+    use scratchnet_experiments::ExperimentName;
+    use std::process::ExitStatus;
+
+    fn workload(key: WorkloadKey) -> Workload {
+        let setting = Setting {
+            exe: Path::new("/x/xtask"),
+            data_dir: Path::new("/data"),
+            quick: false,
+            scratch_dir: Path::new("/tmp/b"),
+        };
+        setting.workload(key).expect("valid workload")
+    }
+
+    /// Runs of `walls` seconds at `rss_kib` each, reporting `accuracy` as their test accuracy.
+    fn series(walls: &[f64], rss_kib: u64, accuracy: Option<f64>) -> Series {
+        let mut series = Series::new(workload(WorkloadKey::Seed).command);
+        for &wall in walls {
+            let measured = Measured {
+                status: ExitStatus::default(),
+                wall: Duration::from_secs_f64(wall),
+                cpu: Duration::from_secs_f64(2.0 * wall),
+                max_rss_kib: rss_kib,
+                stdout: String::new(),
+                stderr: String::new(),
+            };
+            let reported = accuracy.map(|test_acc| Reported {
+                train_acc: 0.6,
+                test_acc,
+                seconds: wall,
+                threads: Some(2),
+            });
+            series.runs.push(RunRecord { measured, reported });
+        }
+        series
+    }
+
+    fn seed_result(numpy: NumpyOutcome) -> WorkloadResult {
+        WorkloadResult {
+            workload: workload(WorkloadKey::Seed),
+            // 875.05456 GFLOP in a median of 1.75 s: 500 GFLOP/s.
+            scratchnet: series(&[1.8, 1.75, 1.7], 40_000, Some(0.5)),
+            numpy,
+        }
+    }
+
+    fn experiment_result(name: ExperimentName) -> WorkloadResult {
+        WorkloadResult {
+            workload: workload(WorkloadKey::Experiment(name)),
+            scratchnet: series(&[10.0], 100_000, None),
+            numpy: NumpyOutcome::NoTwin,
+        }
+    }
+
+    #[test]
+    fn a_workload_row_has_its_median_rss_gflops_and_ratio() {
+        let work = workload(WorkloadKey::Seed).twin.expect("seed twin").work;
+        let numpy = NumpyOutcome::Ran {
+            series: series(&[17.5, 18.0, 17.0], 200_000, Some(0.49)),
+            work,
+        };
+        let row = scratchnet_row(&seed_result(numpy));
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        assert_eq!(
+            cells[1..],
+            [
+                "scratchnet",
+                "3",
+                "1.75 s",
+                "1.70 1.75 1.80",
+                "3.50 s",
+                "41.0 MB",
+                "875.1",
+                "500",
+                "10.0×",
+                "0.6000 / 0.5000"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_skipped_twin_says_why_and_targets_follow_what_ran() {
+        let result = seed_result(NumpyOutcome::Skipped("--numpy-runs 0".into()));
+        let row = numpy_row(&result).expect("the seed workload has a twin");
+        assert_eq!(
+            (row[2].as_str(), row[3].as_str()),
+            ("skipped", "--numpy-runs 0")
+        );
+        let targets = targets_table(std::slice::from_ref(&result), None).render();
+        assert!(targets.contains("| seed: scratchnet peak RSS | 41.0 MB  | ≤ 80 MB | yes |"));
+        assert!(!targets.contains("NumPy ÷"), "{targets}");
+    }
+
+    #[test]
+    fn the_six_experiments_are_summed_only_when_all_ran() {
+        let mut results: Vec<WorkloadResult> = ExperimentName::ALL
+            .map(experiment_result)
+            .into_iter()
+            .collect();
+        let row = all_experiments_row(&results).expect("all six ran");
+        assert_eq!((row[3].as_str(), row[6].as_str()), ("60.00 s", "102.4 MB"));
+        results.pop();
+        assert!(all_experiments_row(&results).is_none());
+        let table = workload_table(&results).render();
+        assert_eq!(table.lines().count(), 2 + 5, "{table}");
+    }
+}
