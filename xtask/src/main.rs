@@ -7,6 +7,7 @@ mod data;
 mod eval;
 mod experiment;
 mod fetch;
+mod lab;
 mod progress;
 mod signals;
 mod train;
@@ -40,6 +41,8 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Reproduce a figure of chapter 6 on MNIST: CSV, SVG and a verdict in results/NAME/.
     Experiment(experiment::ExperimentArgs),
+    /// Serve the lab: a local web page to run the chapter-6 experiments and watch them live.
+    Lab(lab::LabArgs),
     /// Benchmark against the book's NumPy code: the seed run, full-MNIST workloads, step and
     /// evaluation GFLOP/s, scaling.
     Bench(bench::BenchArgs),
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Experiment(args) => experiment::run(args),
+        Command::Lab(args) => lab::run(args),
         Command::Bench(args) => bench::run(args),
     };
     match outcome {

@@ -1,0 +1,282 @@
+//! `/api/config`, `/api/validate`, `/api/runs…`: the options, starting and stopping runs, their
+//! state, their live epochs (Server-Sent Events) and their files.
+
+use super::JsonBody;
+use crate::error::ApiError;
+use crate::jobs::{Job, Shared};
+use crate::runs::{EpochPoint, RunEvent, RunInfo, RunSlot, RunState, info_from_summary};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream, StreamExt};
+use scratchnet_experiments::{
+    ExperimentName, FIELDS, ResultsError, RunConfig, RunName, RunSummary, TRAIN_IMAGES,
+    options::MAX_EPOCHS, read_epochs,
+};
+use serde_json::{Value, json};
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+type Lab = State<Arc<Shared>>;
+
+/// The options with their defaults, and the lists the form offers.
+pub async fn config() -> Json<Value> {
+    let experiments: Vec<Value> = ExperimentName::ALL
+        .iter()
+        .map(|name| json!({ "name": name.slug(), "describe": name.describe() }))
+        .collect();
+    Json(json!({
+        "defaults": RunConfig::default(),
+        "fields": FIELDS,
+        "optimizers": scratchnet_optim::OPTIMIZER_NAMES,
+        "datasets": ["mnist", "fashion-mnist"],
+        "experiments": experiments,
+        "max_epochs": MAX_EPOCHS,
+        "train_images": TRAIN_IMAGES,
+    }))
+}
+
+/// The options of a run request (and its optional `out` name), checked like the command line
+/// checks its flags.
+fn parse_request(body: Value) -> Result<(RunConfig, RunName), ApiError> {
+    let Value::Object(mut options) = body else {
+        return Err(ApiError::bad_request("expected a JSON object of options"));
+    };
+    let out = options.remove("out");
+    let config = RunConfig::from_json(&Value::Object(options))
+        .map_err(|error| ApiError::invalid_option(&error.field, &error.message))?;
+    let name = match out {
+        None | Some(Value::Null) => RunName::new(&config.default_name()),
+        Some(Value::String(text)) => RunName::new(&text),
+        Some(other) => Err(format!("expected a run name, got {other}")),
+    }
+    .map_err(|message| ApiError::invalid_option("out", &message))?;
+    Ok((config, name))
+}
+
+/// `POST /api/validate`: the whole configuration and its run name, or the first bad option.
+pub async fn validate(JsonBody(body): JsonBody) -> Result<Json<Value>, ApiError> {
+    let (config, name) = parse_request(body)?;
+    Ok(Json(json!({ "config": config, "name": name.to_string() })))
+}
+
+/// `POST /api/runs`: queues a run; 409 if its name is busy, 429 if the queue is full.
+pub async fn start(State(shared): Lab, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+    let (config, name) = parse_request(body)?;
+    let mut registry = shared.registry();
+    let busy = registry
+        .runs
+        .get(name.as_str())
+        .is_some_and(|slot| !slot.state().is_finished());
+    if busy {
+        return Err(ApiError::conflict(format!(
+            "a run named {name} is already queued or running"
+        )));
+    }
+    // Another process (a `cargo xtask train`) writing this name: refuse now, not later.
+    if let Err(error @ ResultsError::Busy { .. }) = shared.results.lock(&name) {
+        return Err(ApiError::conflict(error.to_string()));
+    }
+    let slot = Arc::new(RunSlot::new(name.clone(), config));
+    shared
+        .enqueue(&mut registry, Job::Run(Arc::clone(&slot)))
+        .map_err(|limit| {
+            ApiError::too_many(format!(
+                "the queue is full ({limit} jobs waiting): wait for one to finish or stop one"
+            ))
+        })?;
+    registry.runs.insert(name.to_string(), slot);
+    let body = json!({ "id": name.to_string(), "name": name.to_string() });
+    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+}
+
+/// `GET /api/runs`: every run of the results directory and of this session.
+pub async fn list(State(shared): Lab) -> Json<Value> {
+    let mut runs: std::collections::BTreeMap<String, RunInfo> = shared
+        .results
+        .runs()
+        .into_iter()
+        .map(|(name, summary)| {
+            let info = info_from_summary(&name, &summary, &shared.results);
+            (name.to_string(), info)
+        })
+        .collect();
+    for (name, slot) in &shared.registry().runs {
+        runs.insert(name.clone(), slot.info(&shared.results));
+    }
+    Json(json!({ "runs": runs.into_values().collect::<Vec<_>>() }))
+}
+
+/// A run's name from the path, refused if it could name anything outside the results.
+fn run_name(id: &str) -> Result<RunName, ApiError> {
+    RunName::new(id).map_err(|_| ApiError::not_found(format!("no run named {id:?}")))
+}
+
+/// A finished run of the results directory: its summary.
+fn stored_run(shared: &Shared, name: &RunName) -> Result<RunSummary, ApiError> {
+    RunSummary::read(&shared.results.files(name).json)
+        .map_err(|_| ApiError::not_found(format!("no run named {name}")))
+}
+
+/// `GET /api/runs/{id}`: a run's state, options, epochs so far and time.
+pub async fn detail(State(shared): Lab, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let name = run_name(&id)?;
+    let slot = shared.registry().runs.get(name.as_str()).cloned();
+    let (info, epochs, elapsed, eta) = match slot {
+        Some(slot) => {
+            let (epochs, elapsed, eta) = slot.timeline();
+            (slot.info(&shared.results), epochs, elapsed, eta)
+        }
+        None => {
+            let summary = stored_run(&shared, &name)?;
+            let epochs = read_epochs(&shared.results.files(&name).csv).unwrap_or_default();
+            let points = epochs.iter().map(EpochPoint::from).collect();
+            let info = info_from_summary(&name, &summary, &shared.results);
+            (info, points, Some(summary.wall_seconds), None)
+        }
+    };
+    let mut body = serde_json::to_value(info).unwrap_or_default();
+    body["epochs"] = json!(epochs);
+    body["elapsed_seconds"] = json!(elapsed);
+    body["eta_seconds"] = json!(eta);
+    Ok(Json(body))
+}
+
+/// `DELETE /api/runs/{id}`: stops a queued run now, a running one at its next epoch boundary.
+pub async fn stop(State(shared): Lab, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let name = run_name(&id)?;
+    let mut registry = shared.registry();
+    let Some(slot) = registry.runs.get(name.as_str()).cloned() else {
+        stored_run(&shared, &name)?;
+        return Err(ApiError::conflict(format!("run {name} is not running")));
+    };
+    slot.stop.store(true, Ordering::SeqCst);
+    match slot.state() {
+        RunState::Queued => {
+            registry
+                .queue
+                .retain(|job| !matches!(job, Job::Run(queued) if Arc::ptr_eq(queued, &slot)));
+            slot.fail(RunState::Interrupted, None, &shared.results);
+            let body = json!({ "id": name.to_string(), "state": "interrupted" });
+            Ok((StatusCode::OK, Json(body)).into_response())
+        }
+        RunState::Running => {
+            let body = json!({ "id": name.to_string(), "state": "stopping" });
+            Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+        }
+        _ => Err(ApiError::conflict(format!(
+            "run {name} has already finished"
+        ))),
+    }
+}
+
+/// `GET /api/runs/{id}/events`: every epoch so far, each new one as it ends, then one final
+/// `done`, `stopped` or `failed` event carrying the run's info.
+pub async fn events(
+    State(shared): Lab,
+    Path(id): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let name = run_name(&id)?;
+    let slot = shared.registry().runs.get(name.as_str()).cloned();
+    let stream = match slot {
+        Some(slot) => {
+            let (history, receiver, finished) = slot.subscribe(&shared.results);
+            replay_then(history, finished, Some(receiver))
+        }
+        None => {
+            let summary = stored_run(&shared, &name)?;
+            let epochs = read_epochs(&shared.results.files(&name).csv).unwrap_or_default();
+            let history = epochs.iter().map(EpochPoint::from).collect();
+            let info = info_from_summary(&name, &summary, &shared.results);
+            replay_then(history, Some(info), None)
+        }
+    };
+    Ok(Sse::new(stream.map(Ok)).keep_alive(KeepAlive::default()))
+}
+
+/// The epochs of `history`, then the final event if the run is over, else what `receiver`
+/// brings until the run ends.
+fn replay_then(
+    history: Vec<EpochPoint>,
+    finished: Option<RunInfo>,
+    receiver: Option<Receiver<RunEvent>>,
+) -> stream::BoxStream<'static, Event> {
+    let replay = stream::iter(history.into_iter().map(|point| epoch_event(&point)));
+    match (finished, receiver) {
+        (Some(info), _) => replay.chain(stream::iter([final_event(&info)])).boxed(),
+        (None, Some(receiver)) => replay.chain(live(receiver)).boxed(),
+        (None, None) => replay.boxed(),
+    }
+}
+
+/// Epoch events as they are broadcast, ending with the final one.
+fn live(receiver: Receiver<RunEvent>) -> impl Stream<Item = Event> {
+    stream::unfold(Some(receiver), |state| async move {
+        let mut receiver = state?;
+        loop {
+            match receiver.recv().await {
+                Ok(RunEvent::Epoch(point)) => return Some((epoch_event(&point), Some(receiver))),
+                Ok(RunEvent::Finished(info)) => return Some((final_event(&info), None)),
+                // A client that fell thousands of events behind skips some.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    })
+}
+
+fn epoch_event(point: &EpochPoint) -> Event {
+    Event::default()
+        .event("epoch")
+        .data(serde_json::to_string(point).unwrap_or_default())
+}
+
+fn final_event(info: &RunInfo) -> Event {
+    let name = match info.state {
+        RunState::Completed => "done",
+        RunState::Interrupted => "stopped",
+        _ => "failed",
+    };
+    Event::default()
+        .event(name)
+        .data(serde_json::to_string(info).unwrap_or_default())
+}
+
+/// `GET /api/runs/{id}/files/{csv|json|svg}`: a run's file, as a download. Only regular files
+/// directly in the results directory are served (a symbolic link is not followed).
+pub async fn file(
+    State(shared): Lab,
+    Path((id, kind)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let name = run_name(&id)?;
+    let files = shared.results.files(&name);
+    let (path, content_type) = match kind.as_str() {
+        "csv" => (files.csv, "text/csv; charset=utf-8"),
+        "json" => (files.json, "application/json"),
+        "svg" => (files.svg, "image/svg+xml"),
+        _ => {
+            return Err(ApiError::not_found(format!(
+                "no file kind {kind:?}: csv, json or svg"
+            )));
+        }
+    };
+    let regular = std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_file());
+    let bytes = match regular {
+        true => tokio::fs::read(&path).await.ok(),
+        false => None,
+    }
+    .ok_or_else(|| ApiError::not_found(format!("run {name} has no {kind} file")))?;
+    let disposition = format!("attachment; filename=\"{name}.{kind}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,182 @@
+//! The lab's shared state and its one worker: runs and experiments execute one at a time (each
+//! already uses every core), in a bounded queue.
+
+use crate::data::DataCache;
+use crate::experiments::{ExperimentSlot, ExperimentState};
+use crate::runs::{RunSlot, RunState, SlotObserver};
+use scratchnet_experiments::{
+    ExperimentError, ExperimentName, ExperimentRequest, ResultsDir, RunRequest,
+};
+use std::collections::{BTreeMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+/// Work waiting for the worker.
+pub enum Job {
+    /// A training run.
+    Run(Arc<RunSlot>),
+    /// A chapter-6 experiment.
+    Experiment(Arc<ExperimentSlot>),
+}
+
+/// Every run and experiment of this session, and the queue.
+#[derive(Default)]
+pub struct Registry {
+    /// Runs started here, by name.
+    pub runs: BTreeMap<String, Arc<RunSlot>>,
+    /// Experiments started here, by name.
+    pub experiments: BTreeMap<&'static str, Arc<ExperimentSlot>>,
+    /// Jobs not started yet, oldest first.
+    pub queue: VecDeque<Job>,
+}
+
+/// What the handlers and the worker share.
+pub struct Shared {
+    /// Where runs write.
+    pub results: ResultsDir,
+    /// The data sets, loaded once.
+    pub data: DataCache,
+    /// Runs, experiments, queue.
+    registry: Mutex<Registry>,
+    /// Wakes the worker.
+    work: Condvar,
+    /// Most jobs waiting at once.
+    pub queue_limit: usize,
+    /// Set when the lab shuts down.
+    pub closing: AtomicBool,
+    /// The source's commit, recorded in each run's summary.
+    pub git_commit: Option<String>,
+}
+
+impl Shared {
+    /// State for a lab writing to `results`.
+    pub fn new(
+        results: ResultsDir,
+        data: DataCache,
+        queue_limit: usize,
+        git_commit: Option<String>,
+    ) -> Self {
+        Self {
+            results,
+            data,
+            registry: Mutex::new(Registry::default()),
+            work: Condvar::new(),
+            queue_limit,
+            closing: AtomicBool::new(false),
+            git_commit,
+        }
+    }
+
+    /// The registry, locked.
+    pub fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues `job` unless the queue is full; wakes the worker.
+    pub fn enqueue(&self, registry: &mut Registry, job: Job) -> Result<(), usize> {
+        if registry.queue.len() >= self.queue_limit {
+            return Err(self.queue_limit);
+        }
+        registry.queue.push_back(job);
+        self.work.notify_all();
+        Ok(())
+    }
+
+    /// The directory of an experiment's files.
+    pub fn experiment_dir(&self, name: ExperimentName) -> PathBuf {
+        self.results.path().join(name.slug())
+    }
+
+    /// Stops the worker after its current job, which is asked to stop at its next boundary.
+    pub fn close(&self) {
+        self.closing.store(true, Ordering::SeqCst);
+        let registry = self.registry();
+        for slot in registry.runs.values() {
+            slot.stop.store(true, Ordering::SeqCst);
+        }
+        for slot in registry.experiments.values() {
+            slot.stop.store(true, Ordering::SeqCst);
+        }
+        self.work.notify_all();
+    }
+
+    /// The next job, waiting for one; `None` once the lab closes.
+    fn next_job(&self) -> Option<Job> {
+        let mut registry = self.registry();
+        loop {
+            if self.closing.load(Ordering::SeqCst) {
+                return None;
+            }
+            if let Some(job) = registry.queue.pop_front() {
+                return Some(job);
+            }
+            registry = self
+                .work
+                .wait(registry)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// The worker's loop: one job after another until the lab closes.
+pub fn work(shared: &Shared) {
+    while let Some(job) = shared.next_job() {
+        match job {
+            Job::Run(slot) => run(shared, &slot),
+            Job::Experiment(slot) => experiment(shared, &slot),
+        }
+    }
+}
+
+fn run(shared: &Shared, slot: &RunSlot) {
+    if slot.stop.load(Ordering::SeqCst) {
+        return; // stopped while queued: already marked
+    }
+    slot.start();
+    let data = match shared.data.get(slot.config.dataset) {
+        Ok(data) => data,
+        Err(error) => return slot.fail(RunState::Failed, Some(error.to_string()), &shared.results),
+    };
+    let request = RunRequest {
+        config: slot.config.clone(),
+        name: Some(slot.name.clone()),
+        save: None,
+        command: vec!["cargo xtask lab".into()],
+        git_commit: shared.git_commit.clone(),
+    };
+    let outcome = shared
+        .results
+        .prepare(request)
+        .and_then(|prepared| prepared.train(&data, &mut SlotObserver(slot), &slot.stop));
+    match outcome {
+        Ok(outcome) => slot.finish(outcome, &shared.results),
+        Err(error) => slot.fail(RunState::Failed, Some(error.to_string()), &shared.results),
+    }
+}
+
+fn experiment(shared: &Shared, slot: &ExperimentSlot) {
+    if slot.stop.load(Ordering::SeqCst) {
+        return;
+    }
+    slot.set_state(ExperimentState::Running, None);
+    let request = ExperimentRequest {
+        name: slot.name,
+        seed: slot.seed,
+        quick: slot.quick,
+        dropout: 0.2,
+    };
+    let outcome = shared
+        .data
+        .get(scratchnet_datasets::DatasetKind::Mnist)
+        .map_err(ExperimentError::from)
+        .and_then(|data| {
+            let prepared = request.prepare(&shared.experiment_dir(slot.name))?;
+            prepared.run(&data, slot, &slot.stop)
+        });
+    match outcome {
+        Ok(_) => slot.set_state(ExperimentState::Completed, None),
+        Err(ExperimentError::Interrupted) => slot.set_state(ExperimentState::Interrupted, None),
+        Err(error) => slot.set_state(ExperimentState::Failed, Some(error.to_string())),
+    }
+}

@@ -1,0 +1,591 @@
+//! The lab's HTTP API against a real server on an ephemeral loopback port, on synthetic
+//! MNIST-shaped data (no download): every endpoint, every class of bad request, stopping, a
+//! full queue, and two clients on one event stream.
+
+use scratchnet_datasets::DatasetKind;
+use scratchnet_experiments::{DataSource, LoadedData};
+use scratchnet_lab::{Lab, LabOptions};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A lab on synthetic data writing into a fresh directory.
+struct TestLab {
+    lab: Lab,
+    results: tempfile::TempDir,
+    agent: ureq::Agent,
+}
+
+impl TestLab {
+    fn start(queue_limit: usize) -> Self {
+        let results = tempfile::tempdir().unwrap();
+        let source = DataSource::new(results.path(), DatasetKind::Mnist, None, vec![]);
+        let mut options = LabOptions::new(results.path().to_path_buf(), source);
+        options.port = 0;
+        options.queue_limit = queue_limit;
+        options.preloaded = Some(Arc::new(LoadedData::synthetic(600, 200, 7)));
+        let lab = Lab::start(options).expect("the lab starts");
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .build()
+            .into();
+        Self {
+            lab,
+            results,
+            agent,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.lab.address().port())
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        let response = self.agent.get(&self.url(path)).call().expect("a response");
+        read_json(response)
+    }
+
+    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .agent
+            .post(&self.url(path))
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .expect("a response");
+        read_json(response)
+    }
+
+    fn delete(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .agent
+            .delete(&self.url(path))
+            .call()
+            .expect("a response");
+        read_json(response)
+    }
+
+    /// Starts a run and returns its id.
+    fn start_run(&self, options: Value) -> String {
+        let (status, body) = self.post("/api/runs", &options);
+        assert_eq!(status, 202, "{body}");
+        body["id"].as_str().expect("an id").to_string()
+    }
+
+    /// Polls until run `id` is no longer queued or running; returns its details.
+    fn wait_finished(&self, id: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let (status, run) = self.get(&format!("/api/runs/{id}"));
+            assert_eq!(status, 200, "{run}");
+            if !matches!(run["state"].as_str(), Some("queued" | "running")) {
+                return run;
+            }
+            assert!(Instant::now() < deadline, "run {id} did not finish: {run}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Polls until run `id` has `epochs` epochs.
+    fn wait_epochs(&self, id: &str, epochs: usize) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while self.get(&format!("/api/runs/{id}")).1["epochs_completed"].as_u64()
+            < Some(epochs as u64)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "run {id} did not reach epoch {epochs}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// The events of run `id`'s stream: (event name, data) until the stream ends.
+    fn events(&self, id: &str) -> Vec<(String, Value)> {
+        let response = self
+            .agent
+            .get(&self.url(&format!("/api/runs/{id}/events")))
+            .call()
+            .expect("a response");
+        assert_eq!(response.status(), 200);
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            content_type.starts_with("text/event-stream"),
+            "{content_type}"
+        );
+        parse_events(BufReader::new(response.into_body().into_reader()))
+    }
+}
+
+fn read_json(mut response: ureq::http::Response<ureq::Body>) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("a body");
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("not JSON (status {status}): {text:?}"));
+    (status, body)
+}
+
+/// Server-Sent Events: `event:` and `data:` lines, a blank line after each event.
+fn parse_events(reader: impl BufRead) -> Vec<(String, Value)> {
+    let mut events = Vec::new();
+    let (mut name, mut data) = (String::new(), String::new());
+    for line in reader.lines() {
+        let line = line.expect("a line");
+        if let Some(value) = line.strip_prefix("event:") {
+            name = value.trim().to_string();
+        } else if let Some(value) = line.strip_prefix("data:") {
+            data.push_str(value.trim());
+        } else if line.is_empty() && !name.is_empty() {
+            events.push((
+                std::mem::take(&mut name),
+                serde_json::from_str(&data).unwrap(),
+            ));
+            data.clear();
+        }
+    }
+    events
+}
+
+/// A request written by hand, for headers a client library would not send.
+fn raw_request(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn quick_run(epochs: usize) -> Value {
+    json!({ "hidden": [16], "epochs": epochs, "lr": 0.1, "batch_size": 50 })
+}
+
+fn csv_rows(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn the_page_and_the_configuration_are_served() {
+    let lab = TestLab::start(8);
+    let page = lab.agent.get(&lab.url("/")).call().unwrap();
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("default-src 'self'"), "{policy}");
+    for asset in ["/lab.js", "/lab.css"] {
+        assert_eq!(lab.agent.get(&lab.url(asset)).call().unwrap().status(), 200);
+    }
+    let (status, config) = lab.get("/api/config");
+    assert_eq!(status, 200);
+    assert_eq!(
+        config["defaults"],
+        serde_json::to_value(scratchnet_experiments::RunConfig::default()).unwrap()
+    );
+    assert_eq!(config["experiments"].as_array().unwrap().len(), 6);
+    assert!(lab.lab.url().starts_with("http://localhost:"));
+}
+
+#[test]
+fn options_are_checked_with_the_command_lines_messages() {
+    let lab = TestLab::start(8);
+    let (status, body) = lab.post("/api/validate", &json!({ "dropout": 0.2, "epochs": "31" }));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "dropout0.2-e31-seed0");
+    assert_eq!(body["config"]["epochs"], 31);
+    for (options, field, message) in [
+        (
+            json!({ "lr": -1 }),
+            "lr",
+            "lr: the learning rate must be a finite number > 0, got -1",
+        ),
+        (
+            json!({ "dropout": 1.5 }),
+            "dropout",
+            "dropout: the dropout ratio must be in [0, 1) (0 = off), got 1.5",
+        ),
+        (
+            json!({ "epochs": 1e300 }),
+            "epochs",
+            "epochs: the number of epochs must be a whole number from 1 to 1000000",
+        ),
+        (
+            json!({ "epochs": [3] }),
+            "epochs",
+            "epochs: expected a number, text or true/false",
+        ),
+        (
+            json!({ "batch_size": 1_000_000 }),
+            "batch_size",
+            "batch_size: the batch size 1000000 exceeds the training-set size 300",
+        ),
+        (
+            json!({ "hidden": [100_000_000] }),
+            "hidden",
+            "hidden: the network would need ",
+        ),
+        (json!({ "wat": 1 }), "wat", "wat: unknown option"),
+        (
+            json!({ "out": "../escape" }),
+            "out",
+            "out: \"../escape\" is not a run name",
+        ),
+    ] {
+        for path in ["/api/validate", "/api/runs"] {
+            let (status, body) = lab.post(path, &options);
+            assert_eq!(status, 400, "{path} {options}: {body}");
+            assert_eq!(body["field"], field, "{options}");
+            let error = body["error"].as_str().unwrap();
+            assert!(error.starts_with(message), "{options}: {error}");
+        }
+    }
+}
+
+#[test]
+fn malformed_and_oversized_bodies_are_400_and_413_and_the_server_keeps_serving() {
+    let lab = TestLab::start(8);
+    for body in [
+        "{\"lr\":",
+        "{\"lr\": NaN}",
+        "{\"lr\": Infinity}",
+        "[1, 2]",
+        "",
+        "\u{0}",
+    ] {
+        let response = lab
+            .agent
+            .post(&lab.url("/api/runs"))
+            .header("Content-Type", "application/json")
+            .send(body)
+            .unwrap();
+        let (status, error) = read_json(response);
+        assert_eq!(status, 400, "{body:?}: {error}");
+        assert!(error["error"].is_string());
+    }
+    let huge = format!(
+        "{{\"seed\": \"{}\"}}",
+        "1".repeat(scratchnet_lab::BODY_LIMIT)
+    );
+    let response = lab.agent.post(&lab.url("/api/runs")).send(huge).unwrap();
+    let (status, error) = read_json(response);
+    assert_eq!(status, 413, "{error}");
+    let (status, _) = lab.get("/api/config");
+    assert_eq!(status, 200, "still serving");
+}
+
+#[test]
+fn other_hosts_and_other_sites_are_refused() {
+    let lab = TestLab::start(8);
+    let port = lab.lab.address().port();
+    let rebound = raw_request(
+        port,
+        "GET /api/runs HTTP/1.1\r\nHost: attacker.example:7878\r\nConnection: close\r\n\r\n",
+    );
+    assert!(rebound.starts_with("HTTP/1.1 403"), "{rebound}");
+    assert!(rebound.contains("is not this server"), "{rebound}");
+    let foreign = lab
+        .agent
+        .post(&lab.url("/api/runs"))
+        .header("Origin", "https://evil.example")
+        .send(quick_run(2).to_string())
+        .unwrap();
+    let (status, body) = read_json(foreign);
+    assert_eq!(status, 403, "{body}");
+    let cross_site = lab
+        .agent
+        .delete(&lab.url("/api/runs/x"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .call()
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let own = lab
+        .agent
+        .post(&lab.url("/api/validate"))
+        .header("Origin", format!("http://localhost:{port}"))
+        .send("{}")
+        .unwrap();
+    assert_eq!(own.status(), 200);
+}
+
+#[test]
+fn a_run_streams_its_epochs_writes_its_files_and_keeps_its_network() {
+    let lab = TestLab::start(8);
+    let id = lab.start_run(quick_run(4));
+    assert_eq!(id, "nodropout-lr0.1-h16-b50-e4-seed0");
+    let events = lab.events(&id);
+    let names: Vec<&str> = events.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["epoch", "epoch", "epoch", "epoch", "done"]);
+    let epochs: Vec<u64> = events[..4]
+        .iter()
+        .map(|(_, data)| data["epoch"].as_u64().unwrap())
+        .collect();
+    assert_eq!(epochs, [1, 2, 3, 4]);
+    assert_eq!(events[4].1["state"], "completed");
+    let run = lab.wait_finished(&id);
+    assert_eq!(run["epochs"].as_array().unwrap().len(), 4);
+    assert_eq!(run["has_network"], true);
+    // The CSV row of each epoch is the streamed epoch.
+    let rows = csv_rows(&lab.results.path().join(format!("{id}.csv")));
+    let last = rows.last().unwrap();
+    assert_eq!(
+        last,
+        &format!(
+            "4,{},{},{}",
+            events[3].1["train_loss"], events[3].1["train_acc"], events[3].1["test_acc"]
+        )
+    );
+    for (kind, content_type) in [
+        ("csv", "text/csv"),
+        ("json", "application/json"),
+        ("svg", "image/svg+xml"),
+    ] {
+        let response = lab
+            .agent
+            .get(&lab.url(&format!("/api/runs/{id}/files/{kind}")))
+            .call()
+            .unwrap();
+        assert_eq!(response.status(), 200, "{kind}");
+        let headers = response.headers();
+        assert!(
+            headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with(content_type)
+        );
+        assert!(
+            headers["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(&format!("{id}.{kind}"))
+        );
+    }
+    // A late client gets the whole history and the final event.
+    assert_eq!(lab.events(&id), events);
+
+    let (status, prediction) = lab.post("/api/predict", &json!({ "pixels": vec![0.5; 784] }));
+    assert_eq!(status, 200, "{prediction}");
+    let first = &prediction["predictions"][0];
+    assert_eq!(first["run"], id.as_str());
+    let probabilities: Vec<f64> = first["probabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_f64().unwrap())
+        .collect();
+    assert_eq!(probabilities.len(), 10);
+    assert!((probabilities.iter().sum::<f64>() - 1.0).abs() < 1e-4);
+    for bad in [
+        json!({ "pixels": vec![0.5; 783] }),
+        json!({ "pixels": vec![2.0; 784] }),
+        json!({ "image": [] }),
+    ] {
+        let (status, body) = lab.post("/api/predict", &bad);
+        assert_eq!(status, 400, "{body}");
+    }
+}
+
+#[test]
+fn runs_from_the_results_directory_are_listed_with_their_files() {
+    let lab = TestLab::start(8);
+    let id = lab.start_run(quick_run(2));
+    lab.wait_finished(&id);
+    // What a `cargo xtask train` elsewhere left: a copy under another name.
+    for extension in ["csv", "json", "svg"] {
+        std::fs::copy(
+            lab.results.path().join(format!("{id}.{extension}")),
+            lab.results.path().join(format!("from-cli.{extension}")),
+        )
+        .unwrap();
+    }
+    let (_, list) = lab.get("/api/runs");
+    let runs = list["runs"].as_array().unwrap();
+    let cli = runs
+        .iter()
+        .find(|run| run["name"] == "from-cli")
+        .expect("the copied run");
+    assert_eq!(cli["source"], "results");
+    assert_eq!(cli["state"], "completed");
+    assert_eq!(cli["files"]["csv"], "/api/runs/from-cli/files/csv");
+    let (status, detail) = lab.get("/api/runs/from-cli");
+    assert_eq!(status, 200);
+    assert_eq!(detail["epochs"].as_array().unwrap().len(), 2);
+    let events = lab.events("from-cli");
+    assert_eq!(events.last().unwrap().0, "done");
+}
+
+#[test]
+fn paths_cannot_leave_the_results_directory() {
+    let lab = TestLab::start(8);
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.csv"), "secret").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.csv"),
+        lab.results.path().join("link.csv"),
+    )
+    .unwrap();
+    for path in [
+        "/api/runs/..%2F..%2Fetc%2Fpasswd/files/csv",
+        "/api/runs/%2Fetc%2Fpasswd/files/json",
+        "/api/runs/../files/csv",
+        "/api/runs/link/files/csv",
+        "/api/runs/x/files/exe",
+        "/api/runs/.locks/files/csv",
+        "/api/runs/nope",
+        "/api/test-images/abc",
+        "/api/test-images/99999",
+        "/api/experiments/..%2Fx/figure",
+        "/etc/passwd",
+    ] {
+        let response = lab.agent.get(&lab.url(path)).call().unwrap();
+        let status = response.status().as_u16();
+        let (_, body) = read_json(response);
+        assert!((400..500).contains(&status), "{path}: {status} {body}");
+        assert!(!body.to_string().contains("secret"), "{path}");
+    }
+}
+
+#[test]
+fn stopping_a_run_ends_it_at_an_epoch_boundary() {
+    let lab = TestLab::start(8);
+    let id = lab.start_run(json!({ "hidden": [64, 64], "epochs": 2000 }));
+    lab.wait_epochs(&id, 2);
+    let (status, body) = lab.delete(&format!("/api/runs/{id}"));
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body["state"], "stopping");
+    let events = lab.events(&id);
+    assert_eq!(events.last().unwrap().0, "stopped");
+    let run = lab.wait_finished(&id);
+    assert_eq!(run["state"], "interrupted");
+    let completed = run["epochs_completed"].as_u64().unwrap() as usize;
+    assert!(completed < 2000);
+    assert_eq!(
+        csv_rows(&lab.results.path().join(format!("{id}.csv"))).len(),
+        completed + 1
+    );
+    let summary: Value = serde_json::from_str(
+        &std::fs::read_to_string(lab.results.path().join(format!("{id}.json"))).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(summary["status"], "interrupted");
+    let (status, _) = lab.delete(&format!("/api/runs/{id}"));
+    assert_eq!(status, 409, "already finished");
+    let (status, _) = lab.delete("/api/runs/never-started");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_full_queue_says_429_and_a_queued_run_can_be_cancelled() {
+    let lab = TestLab::start(1);
+    let running = lab.start_run(json!({ "hidden": [64, 64], "epochs": 2000, "out": "long" }));
+    lab.wait_epochs(&running, 1);
+    let queued = lab.start_run(json!({ "epochs": 3, "out": "waiting" }));
+    let (status, body) = lab.post("/api/runs", &json!({ "epochs": 3, "out": "third" }));
+    assert_eq!(status, 429, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("queue is full"));
+    let (status, body) = lab.post("/api/runs", &json!({ "epochs": 3, "out": "waiting" }));
+    assert_eq!(status, 409, "same name queued: {body}");
+    let (status, body) = lab.delete(&format!("/api/runs/{queued}"));
+    assert_eq!((status, body["state"].as_str()), (200, Some("interrupted")));
+    let events = lab.events(&queued);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].0, "stopped");
+    assert_eq!(events[0].1["state"], "interrupted");
+    lab.delete(&format!("/api/runs/{running}"));
+    assert_eq!(lab.wait_finished(&running)["state"], "interrupted");
+    assert!(
+        !lab.results.path().join("waiting.csv").exists(),
+        "the cancelled run never started"
+    );
+}
+
+#[test]
+fn two_clients_on_one_stream_see_the_same_epochs_and_a_disconnect_changes_nothing() {
+    let lab = Arc::new(TestLab::start(8));
+    let id = lab.start_run(json!({ "hidden": [32], "epochs": 40, "lr": 0.1 }));
+    let watchers: Vec<_> = (0..2)
+        .map(|_| {
+            let (lab, id) = (Arc::clone(&lab), id.clone());
+            std::thread::spawn(move || lab.events(&id))
+        })
+        .collect();
+    // A third client reads two events and hangs up.
+    {
+        let response = lab
+            .agent
+            .get(&lab.url(&format!("/api/runs/{id}/events")))
+            .call()
+            .unwrap();
+        let mut lines = BufReader::new(response.into_body().into_reader()).lines();
+        let first_events = lines
+            .by_ref()
+            .filter(|line| line.as_ref().is_ok_and(|l| l.starts_with("event:")))
+            .take(2)
+            .count();
+        assert_eq!(first_events, 2);
+    }
+    let seen: Vec<Vec<(String, Value)>> = watchers
+        .into_iter()
+        .map(|watcher| watcher.join().unwrap())
+        .collect();
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0].len(), 41);
+    let run = lab.wait_finished(&id);
+    assert_eq!(run["state"], "completed");
+    assert_eq!(
+        csv_rows(&lab.results.path().join(format!("{id}.csv"))).len(),
+        41
+    );
+}
+
+#[test]
+fn an_experiment_runs_from_the_page_and_shows_its_verdict_and_figure() {
+    let lab = TestLab::start(8);
+    let (status, body) = lab.post("/api/experiments", &json!({ "name": "optimisers" }));
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "name");
+    let (status, body) = lab.post(
+        "/api/experiments",
+        &json!({ "name": "weight-decay", "quick": true }),
+    );
+    assert_eq!(status, 202, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let experiment = loop {
+        let (_, list) = lab.get("/api/experiments");
+        let experiment = list["experiments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|experiment| experiment["name"] == "weight-decay")
+            .cloned()
+            .unwrap();
+        if !matches!(experiment["state"].as_str(), Some("queued" | "running")) {
+            break experiment;
+        }
+        assert!(Instant::now() < deadline, "{experiment}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(experiment["state"], "completed", "{experiment}");
+    assert!(
+        experiment["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("λ = 0.1"),
+        "{experiment}"
+    );
+    let figure = lab
+        .agent
+        .get(&lab.url(experiment["figure"].as_str().unwrap()))
+        .call()
+        .unwrap();
+    assert_eq!(figure.headers()["content-type"], "image/svg+xml");
+    let (status, _) = lab.delete("/api/experiments/weight-decay");
+    assert_eq!(status, 409);
+}
