@@ -135,9 +135,13 @@ pub fn read_epochs(path: &Path) -> Result<Vec<EpochRecord>, ReadError> {
         })?;
         let field = |index: usize| row.get(index).unwrap_or_default();
         let number = |index: usize| {
-            field(index)
-                .parse::<f64>()
-                .map_err(|_| format(format!("row {}: {:?} is not a number", line + 2, field(index))))
+            field(index).parse::<f64>().map_err(|_| {
+                format(format!(
+                    "row {}: {:?} is not a number",
+                    line + 2,
+                    field(index)
+                ))
+            })
         };
         epochs.push(EpochRecord {
             epoch: field(0)
@@ -277,9 +281,19 @@ mod tests {
             .into();
         assert_eq!(read_epochs(&path).unwrap(), expected);
         std::fs::write(&path, "a,b\n1,2\n").unwrap();
-        assert!(read_epochs(&path).unwrap_err().to_string().contains("the header is not"));
+        assert!(
+            read_epochs(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("the header is not")
+        );
         std::fs::write(&path, format!("{CSV_HEADER}\n1,x,0.5,0.5\n")).unwrap();
-        assert!(read_epochs(&path).unwrap_err().to_string().contains("row 2: \"x\""));
+        assert!(
+            read_epochs(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("row 2: \"x\"")
+        );
     }
 
     #[test]

@@ -212,7 +212,7 @@ fn synthetic_split(count: usize, seed: u64) -> Split {
             let value: u32 = noise.random();
             images.push(if row == band || row == band + 1 {
                 200
-            } else if value % 20 == 0 {
+            } else if value.is_multiple_of(20) {
                 (value >> 8) as u8
             } else {
                 0
