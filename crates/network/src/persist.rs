@@ -102,8 +102,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
         }
         let config = bincode::config::standard().with_limit::<{ MAX_PAYLOAD_BYTES as usize }>();
         let (saved, used): (SavedNetwork<T>, usize) =
-            bincode::serde::decode_from_slice(payload, config)
-                .map_err(NetworkError::Decode)?;
+            bincode::serde::decode_from_slice(payload, config).map_err(NetworkError::Decode)?;
         if used != payload.len() {
             return Err(NetworkError::TrailingBytes(payload.len() - used));
         }
