@@ -2,9 +2,10 @@
 //! of bytes decoded to `f32` through a table and turned into 16 columns.
 
 use std::arch::x86_64::{
-    __m512, __mmask16, _mm_loadu_si128, _mm512_castpd_ps, _mm512_castps_pd, _mm512_cvtepu8_epi32,
-    _mm512_i32gather_ps, _mm512_mask_storeu_ps, _mm512_setzero_ps, _mm512_shuffle_f32x4,
-    _mm512_unpackhi_pd, _mm512_unpackhi_ps, _mm512_unpacklo_pd, _mm512_unpacklo_ps,
+    __m512, __mmask16, _mm_loadu_si128, _mm512_castpd_ps, _mm512_castps_pd, _mm512_cvtepi32_ps,
+    _mm512_cvtepu8_epi32, _mm512_div_ps, _mm512_i32gather_ps, _mm512_mask_storeu_ps,
+    _mm512_set1_ps, _mm512_setzero_ps, _mm512_shuffle_f32x4, _mm512_unpackhi_pd,
+    _mm512_unpackhi_ps, _mm512_unpacklo_pd, _mm512_unpacklo_ps,
 };
 
 /// Values per register: 16 `f32`.
@@ -46,8 +47,10 @@ pub(crate) fn transpose(rows: [__m512; 16]) -> [__m512; 16] {
     columns
 }
 
-/// Decodes 16 columns `first_column..first_column + 16` of 16 rows of bytes through `table`
-/// (one gather per row), and returns them as 16 columns of 16 rows each.
+/// Decodes 16 columns `first_column..first_column + 16` of 16 rows of bytes through `table`,
+/// and returns them as 16 columns of 16 rows each. With `unit_scale` (the table is `byte / 255`
+/// in `f32`) each value is that division, exactly rounded like the table's; otherwise one
+/// gather per row looks the values up.
 ///
 /// # Safety
 /// The CPU must support AVX-512F; every row has at least `first_column + 16` bytes.
@@ -57,15 +60,22 @@ pub(crate) unsafe fn decode_square(
     rows: &[&[u8]; LANES],
     first_column: usize,
     table: &[f32; 256],
+    unit_scale: bool,
 ) -> [__m512; LANES] {
     // A plain loop: intrinsics in a closure would not be compiled for AVX-512.
     let mut square = [_mm512_setzero_ps(); LANES];
+    let max = _mm512_set1_ps(255.0);
     for (decoded, row) in square.iter_mut().zip(rows) {
         // SAFETY: 16 bytes from `first_column` are inside the row (the caller's guarantee);
         // the gather's indices are bytes, below the table's 256 entries.
         unsafe {
             let bytes = _mm_loadu_si128(row.as_ptr().add(first_column).cast());
-            *decoded = _mm512_i32gather_ps::<4>(_mm512_cvtepu8_epi32(bytes), table.as_ptr());
+            let indices = _mm512_cvtepu8_epi32(bytes);
+            *decoded = if unit_scale {
+                _mm512_div_ps(_mm512_cvtepi32_ps(indices), max)
+            } else {
+                _mm512_i32gather_ps::<4>(indices, table.as_ptr())
+            };
         }
     }
     transpose(square)

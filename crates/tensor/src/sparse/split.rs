@@ -13,6 +13,9 @@ pub struct ColumnSplit {
     sparse_columns: Vec<u32>,
     /// Where each column goes.
     slots: Vec<Slot>,
+    /// For each group of eight columns, the high bit of byte `i` set if column `8g + i` is
+    /// sparse: what a scan of eight bytes at a time keeps.
+    sparse_masks: Vec<u64>,
 }
 
 /// A column's position among the dense or among the sparse columns.
@@ -45,11 +48,24 @@ impl ColumnSplit {
                     Slot::Sparse(sparse_columns.len() as u32 - 1)
                 }
             })
+            .collect::<Vec<Slot>>();
+        let sparse_masks = slots
+            .chunks(8)
+            .map(|group| {
+                group
+                    .iter()
+                    .enumerate()
+                    .fold(0_u64, |mask, (byte, slot)| match slot {
+                        Slot::Sparse(_) => mask | 0x80 << (8 * byte),
+                        Slot::Dense(_) => mask,
+                    })
+            })
             .collect();
         Self {
             dense_columns,
             sparse_columns,
             slots,
+            sparse_masks,
         }
     }
 
@@ -71,6 +87,11 @@ impl ColumnSplit {
     /// Where column `column` is stored.
     pub(crate) fn slot(&self, column: usize) -> Slot {
         self.slots[column]
+    }
+
+    /// The sparse columns among columns `8·group..8·group + 8`, as the high bit of each byte.
+    pub(crate) fn sparse_mask(&self, group: usize) -> u64 {
+        self.sparse_masks[group]
     }
 }
 
