@@ -29,8 +29,6 @@ pub const DENSE_COLUMN_DENSITY: f64 = 0.4;
 pub struct SparseRows<T: Float> {
     /// Which columns are dense.
     split: ColumnSplit,
-    /// Non-zero entries in the whole matrix.
-    nonzeros: usize,
     /// The dense columns' values (`nrows × split.dense_columns().len()`).
     dense: Matrix<T>,
     /// `row_starts[i]..row_starts[i + 1]` indexes row `i`'s entries in the other columns.
@@ -123,7 +121,6 @@ impl<T: Float> SparseRows<T> {
             .map(|&j| column_counts[j as usize])
             .sum();
         let mut sparse = Self {
-            nonzeros: entries.iter().filter(|&&value| value != T::zero()).count(),
             dense: Matrix::zeros(nrows, split.dense_columns().len()),
             split,
             row_starts: Vec::with_capacity(nrows + 1),
@@ -146,7 +143,6 @@ impl<T: Float> SparseRows<T> {
     pub fn empty_like(bytes: &ByteRows<'_, T>) -> Self {
         Self {
             split: bytes.split().clone(),
-            nonzeros: 0,
             dense: Matrix::zeros(0, bytes.split().dense_columns().len()),
             row_starts: vec![0],
             columns: Vec::new(),
@@ -168,7 +164,6 @@ impl<T: Float> SparseRows<T> {
         let Self {
             split,
             dense,
-            nonzeros,
             row_starts,
             columns,
             values,
@@ -188,10 +183,9 @@ impl<T: Float> SparseRows<T> {
         row_starts.push(0);
         columns.clear();
         values.clear();
-        *nonzeros = 0;
         let table = bytes.table();
         for row in first_row..first_row + rows {
-            *nonzeros += for_each_nonzero(bytes.row(row), split, |column, byte| {
+            for_each_nonzero(bytes.row(row), split, |column, byte| {
                 if let Slot::Sparse(position) = split.slot(column) {
                     columns.push(position);
                     values.push(table[usize::from(byte)]);
@@ -220,7 +214,6 @@ impl<T: Float> SparseRows<T> {
         let dense = self.dense.rows(0, rows).into_owned();
         Self {
             split: self.split.clone(),
-            nonzeros: end + dense.iter().filter(|&&value| value != T::zero()).count(),
             dense,
             row_starts: self.row_starts[..=rows].to_vec(),
             columns: self.columns[..end].to_vec(),
@@ -248,14 +241,14 @@ impl<T: Float> SparseRows<T> {
         self.split.ncols()
     }
 
-    /// Fraction of entries that are non-zero.
+    /// Fraction of entries that are non-zero (counted on each call).
     pub fn density(&self) -> f64 {
         let total = self.nrows() * self.ncols();
         if total == 0 {
-            0.0
-        } else {
-            self.nonzeros as f64 / total as f64
+            return 0.0;
         }
+        let nonzero = |values: &[T]| values.iter().filter(|&&value| value != T::zero()).count();
+        (nonzero(self.dense.as_slice()) + nonzero(&self.values)) as f64 / total as f64
     }
 
     /// Row `row` written into `out` (a dense row of `ncols` values).
@@ -334,19 +327,17 @@ impl<T: Float> SparseRows<T> {
 
 /// Calls `visit(column, byte)` for each non-zero byte of `row` in a sparse column of `split`,
 /// in order, testing eight bytes at a time (most of an image is zero, and most non-zero pixels
-/// are in dense columns); returns the number of non-zero bytes in all columns.
+/// are in dense columns).
 #[inline]
-fn for_each_nonzero(row: &[u8], split: &ColumnSplit, mut visit: impl FnMut(usize, u8)) -> usize {
+fn for_each_nonzero(row: &[u8], split: &ColumnSplit, mut visit: impl FnMut(usize, u8)) {
     const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut count = 0;
     let mut words = row.chunks_exact(8);
     for (group, word) in (&mut words).enumerate() {
         let word = u64::from_le_bytes(word.try_into().expect("chunks of eight"));
-        // The high bit of each byte of `nonzero` says whether that byte of `word` is non-zero.
-        let nonzero = (((word & LOW_SEVEN) + LOW_SEVEN) | word) & HIGH;
-        count += nonzero.count_ones() as usize;
-        let mut wanted = nonzero & split.sparse_mask(group);
+        // The high bit of each byte of `wanted`: that byte of `word` is non-zero and sparse.
+        let mut wanted =
+            (((word & LOW_SEVEN) + LOW_SEVEN) | word) & HIGH & split.sparse_mask(group);
         while wanted != 0 {
             let offset = wanted.trailing_zeros() as usize / 8;
             visit(group * 8 + offset, (word >> (offset * 8)) as u8);
@@ -355,14 +346,10 @@ fn for_each_nonzero(row: &[u8], split: &ColumnSplit, mut visit: impl FnMut(usize
     }
     let tail_start = row.len() - words.remainder().len();
     for (column, &byte) in (tail_start..).zip(words.remainder()) {
-        if byte != 0 {
-            count += 1;
-            if matches!(split.slot(column), Slot::Sparse(_)) {
-                visit(column, byte);
-            }
+        if byte != 0 && matches!(split.slot(column), Slot::Sparse(_)) {
+            visit(column, byte);
         }
     }
-    count
 }
 
 #[cfg(test)]
@@ -492,14 +479,13 @@ mod tests {
             .chain([0x80, 0xff])
             .collect();
         let mut seen = Vec::new();
-        let count = for_each_nonzero(&row, &split, |column, byte| seen.push((column, byte)));
+        for_each_nonzero(&row, &split, |column, byte| seen.push((column, byte)));
         let nonzero: Vec<(usize, u8)> = row
             .iter()
             .copied()
             .enumerate()
             .filter(|&(_, b)| b != 0)
             .collect();
-        assert_eq!(count, nonzero.len());
         let sparse: Vec<(usize, u8)> = nonzero
             .into_iter()
             .filter(|&(column, _)| column != 4 && column != 30)
