@@ -45,10 +45,18 @@ impl<'a, T: Float> ByteRows<'a, T> {
             "ByteRows: {} bytes are not whole rows of {ncols}",
             bytes.len()
         );
+        // Counted in blocks of rows with 32-bit counters, which the compiler vectorises.
         let mut counts = vec![0_usize; ncols];
-        for row in bytes.chunks_exact(ncols) {
-            for (count, &byte) in counts.iter_mut().zip(row) {
-                *count += usize::from(byte != 0);
+        let mut block_counts = vec![0_u32; ncols];
+        for block in bytes.chunks(ncols * (1 << 20)) {
+            block_counts.fill(0);
+            for row in block.chunks_exact(ncols) {
+                for (count, &byte) in block_counts.iter_mut().zip(row) {
+                    *count += u32::from(byte != 0);
+                }
+            }
+            for (count, &block_count) in counts.iter_mut().zip(&block_counts) {
+                *count += block_count as usize;
             }
         }
         Self {
