@@ -117,14 +117,13 @@ mod tests {
         let bad = dir.path().join("bad.csv");
         std::fs::write(&bad, "a,b\n1,2\n").unwrap();
         let error = RunCurves::read(&bad).unwrap_err().to_string();
-        assert!(error.contains("no \"epoch\" column"), "{error}");
-        std::fs::write(&bad, "epoch,train_acc,test_acc\n1,x,0.5\n").unwrap();
-        assert!(
-            RunCurves::read(&bad)
-                .unwrap_err()
-                .to_string()
-                .contains("row 2: \"x\"")
-        );
+        assert!(error.contains("the header is not"), "{error}");
+        std::fs::write(&bad, "epoch,train_loss,train_acc,test_acc\n").unwrap();
+        let error = RunCurves::read(&bad).unwrap_err().to_string();
+        assert!(error.contains("no epochs"), "{error}");
+        std::fs::write(&bad, "epoch,train_loss,train_acc,test_acc\n1,2.3,x,0.5\n").unwrap();
+        let error = RunCurves::read(&bad).unwrap_err().to_string();
+        assert!(error.contains("row 2: \"x\""), "{error}");
         assert!(RunCurves::read(&dir.path().join("none.csv")).is_err());
     }
 }
