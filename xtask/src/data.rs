@@ -2,7 +2,7 @@
 
 use crate::progress::Progress;
 use crate::{Failure, workspace_root};
-use scratchnet_datasets::DatasetKind;
+use scratchnet_experiments::datasets::DatasetKind;
 use scratchnet_experiments::{DataSource, LoadedData, options};
 use std::path::PathBuf;
 

@@ -3,7 +3,7 @@
 
 use crate::progress::Progress;
 use crate::{Outcome, workspace_root};
-use scratchnet_datasets::{DatasetKind, FetchReport, FileOutcome};
+use scratchnet_experiments::datasets::{DatasetKind, FetchReport, FileOutcome};
 use scratchnet_experiments::{DataSource, options};
 use std::path::PathBuf;
 

@@ -2,8 +2,8 @@
 
 use crate::signals::StopSignal;
 use crate::{Failure, Outcome, git_commit, results_dir, workspace_root};
-use scratchnet_datasets::DatasetKind;
 use scratchnet_experiments::DataSource;
+use scratchnet_experiments::datasets::DatasetKind;
 use scratchnet_lab::{Lab, LabOptions};
 use std::net::IpAddr;
 use std::path::PathBuf;

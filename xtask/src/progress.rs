@@ -3,9 +3,9 @@
 //! safe to update from several threads.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use scratchnet_datasets::{FetchEvent, FetchObserver};
+use scratchnet_experiments::datasets::{FetchEvent, FetchObserver};
+use scratchnet_experiments::trainer::EpochRecord;
 use scratchnet_experiments::{RunObserver, RunPlan};
-use scratchnet_trainer::EpochRecord;
 use std::io::IsTerminal;
 use std::sync::{Mutex, PoisonError};
 

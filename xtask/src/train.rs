@@ -6,10 +6,10 @@ use crate::progress::Progress;
 use crate::signals::StopSignal;
 use crate::{Failure, Outcome, git_commit, results_dir};
 use clap::ValueEnum;
+use scratchnet_experiments::network::{Activation, DropoutMode, WeightInit};
 use scratchnet_experiments::{
     ResultsDir, RunConfig, RunError, RunName, RunOutcome, RunRequest, RunStatus, options,
 };
-use scratchnet_network::{Activation, DropoutMode, WeightInit};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Clone, Debug)]
@@ -156,7 +156,10 @@ pub fn run(args: &TrainArgs) -> Outcome {
             data.kind,
             data.mnist.test.len(),
             config.epochs,
-            scratchnet_trainer::iterations_per_epoch(config.train_size, config.batch_size),
+            scratchnet_experiments::trainer::iterations_per_epoch(
+                config.train_size,
+                config.batch_size
+            ),
             config.seed
         );
     }

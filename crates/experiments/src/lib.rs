@@ -58,3 +58,18 @@ pub use run::{
     PreparedRun, RunError, RunObserver, RunOutcome, RunPlan, RunRequest, accuracy_figure,
 };
 pub use summary::{FinalResult, RunStatus, RunSummary};
+
+// The crates a run is built from, re-exported so that a front end (the lab, the command line, a
+// notebook) needs this crate alone and always sees the same versions of their types.
+#[doc(no_inline)]
+pub use scratchnet_datasets as datasets;
+#[doc(no_inline)]
+pub use scratchnet_layers as layers;
+#[doc(no_inline)]
+pub use scratchnet_network as network;
+#[doc(no_inline)]
+pub use scratchnet_optim as optim;
+#[doc(no_inline)]
+pub use scratchnet_tensor as tensor;
+#[doc(no_inline)]
+pub use scratchnet_trainer as trainer;

@@ -1,7 +1,7 @@
 //! The data the lab trains on, loaded once per data set and kept: every run after the first
 //! starts at once.
 
-use scratchnet_datasets::{DatasetKind, FetchEvent, FetchObserver};
+use scratchnet_experiments::datasets::{DatasetKind, FetchEvent, FetchObserver};
 use scratchnet_experiments::{DataError, DataSource, LoadedData};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};

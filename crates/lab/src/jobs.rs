@@ -168,7 +168,7 @@ fn experiment(shared: &Shared, slot: &ExperimentSlot) {
     };
     let outcome = shared
         .data
-        .get(scratchnet_datasets::DatasetKind::Mnist)
+        .get(scratchnet_experiments::datasets::DatasetKind::Mnist)
         .map_err(ExperimentError::from)
         .and_then(|data| {
             let prepared = request.prepare(&shared.experiment_dir(slot.name))?;

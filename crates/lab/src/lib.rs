@@ -9,12 +9,12 @@
 //! requests from other sites.
 //!
 //! ```no_run
-//! use scratchnet_experiments::DataSource;
+//! use scratchnet_experiments::{DataSource, datasets::DatasetKind};
 //! use scratchnet_lab::{Lab, LabOptions};
 //! use std::path::Path;
 //!
 //! let root = Path::new(".");
-//! let data = DataSource::new(root, scratchnet_datasets::DatasetKind::Mnist, None, vec![]);
+//! let data = DataSource::new(root, DatasetKind::Mnist, None, vec![]);
 //! let lab = Lab::start(LabOptions::new(root.join("results"), data))?;
 //! println!("open {}", lab.url());
 //! // … until the user is done:

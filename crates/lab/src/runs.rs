@@ -1,11 +1,11 @@
 //! Runs started from the lab, as they queue, train and finish; and what the API says of any run,
 //! from the lab or from `results/`.
 
+use scratchnet_experiments::network::MultiLayerNetExtend;
+use scratchnet_experiments::trainer::EpochRecord;
 use scratchnet_experiments::{
     FinalResult, ResultsDir, RunConfig, RunName, RunObserver, RunOutcome, RunStatus, RunSummary,
 };
-use scratchnet_network::MultiLayerNetExtend;
-use scratchnet_trainer::EpochRecord;
 use serde::Serialize;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -2,7 +2,7 @@
 //! MNIST-shaped data (no download): every endpoint, every class of bad request, stopping, a
 //! full queue, and two clients on one event stream.
 
-use scratchnet_datasets::DatasetKind;
+use scratchnet_experiments::datasets::DatasetKind;
 use scratchnet_experiments::{DataSource, LoadedData};
 use scratchnet_lab::{Lab, LabOptions};
 use serde_json::{Value, json};

@@ -15,8 +15,8 @@ use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerA
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
-use scratchnet_datasets::DatasetKind;
 use scratchnet_experiments::DataSource;
+use scratchnet_experiments::datasets::DatasetKind;
 use scratchnet_lab::{Lab, LabOptions};
 use serde_json::{Value, json};
 use std::net::{Ipv4Addr, TcpListener};

@@ -6,9 +6,9 @@ use crate::error::ApiError;
 use crate::jobs::Shared;
 use axum::Json;
 use axum::extract::{Path, State};
-use scratchnet_datasets::DatasetKind;
+use scratchnet_experiments::datasets::DatasetKind;
+use scratchnet_experiments::tensor::{Matrix, softmax_rows};
 use scratchnet_experiments::{IMAGE_PIXELS, LoadedData};
-use scratchnet_tensor::{Matrix, softmax_rows};
 use serde_json::{Value, json};
 use std::sync::Arc;
 

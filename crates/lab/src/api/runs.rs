@@ -32,7 +32,7 @@ pub async fn config() -> Json<Value> {
     Json(json!({
         "defaults": RunConfig::default(),
         "fields": FIELDS,
-        "optimizers": scratchnet_optim::OPTIMIZER_NAMES,
+        "optimizers": scratchnet_experiments::optim::OPTIMIZER_NAMES,
         "datasets": ["mnist", "fashion-mnist"],
         "experiments": experiments,
         "max_epochs": MAX_EPOCHS,
