@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """NumPy reference for scratchnet: the book's code path for ch. 5's train_neuralnet.py.
 
-A self-contained copy of Deep Learning from Scratch's ch05/train_neuralnet.py with the classes it
-uses: ch05/two_layer_net.py (TwoLayerNet, layers in an OrderedDict), common/layers.py (Affine,
-Relu, SoftmaxWithLoss) and common/functions.py (softmax, cross_entropy_error).  TwoLayerNet(784,
+Deep Learning from Scratch's ch05/train_neuralnet.py with ch05/two_layer_net.py (TwoLayerNet,
+layers in an OrderedDict) on the book's common/layers.py (Affine, Relu, SoftmaxWithLoss, in
+bench/common/).  TwoLayerNet(784,
 50, 10, weight_init_std=0.01), float64, one-hot labels, 10,000 iterations of batch 100 drawn with
 np.random.choice(60000, 100), SGD lr 0.1 written out as in the book, train and test accuracy on
 the full sets every iter_per_epoch = 600 iterations (17 evaluations), np.random.seed(0).  This is
@@ -17,91 +17,15 @@ which is what every np.dot of the book's float32 images with its float64 weights
 Only the final JSON line goes to stdout; progress goes to stderr (suppressed by --quiet).
 """
 import argparse
-import gzip
 import json
-import os
 import sys
 import time
 from collections import OrderedDict
 
 import numpy as np
 
-
-# ---------------------------------------------------------------- common/functions.py
-def softmax(x):
-    x = x - np.max(x, axis=-1, keepdims=True)
-    return np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)
-
-
-def cross_entropy_error(y, t):
-    if y.ndim == 1:
-        t = t.reshape(1, t.size)
-        y = y.reshape(1, y.size)
-    if t.size == y.size:  # one-hot labels -> indices
-        t = t.argmax(axis=1)
-    batch_size = y.shape[0]
-    return -np.sum(np.log(y[np.arange(batch_size), t] + 1e-7)) / batch_size
-
-
-# ---------------------------------------------------------------- common/layers.py
-class Relu:
-    def __init__(self):
-        self.mask = None
-
-    def forward(self, x):
-        self.mask = (x <= 0)
-        out = x.copy()
-        out[self.mask] = 0
-        return out
-
-    def backward(self, dout):
-        dout[self.mask] = 0
-        return dout
-
-
-class Affine:
-    def __init__(self, W, b):
-        self.W = W
-        self.b = b
-        self.x = None
-        self.original_x_shape = None
-        self.dW = None
-        self.db = None
-
-    def forward(self, x):
-        self.original_x_shape = x.shape
-        x = x.reshape(x.shape[0], -1)
-        self.x = x
-        return np.dot(self.x, self.W) + self.b
-
-    def backward(self, dout):
-        dx = np.dot(dout, self.W.T)
-        self.dW = np.dot(self.x.T, dout)
-        self.db = np.sum(dout, axis=0)
-        return dx.reshape(*self.original_x_shape)
-
-
-class SoftmaxWithLoss:
-    def __init__(self):
-        self.loss = None
-        self.y = None
-        self.t = None
-
-    def forward(self, x, t):
-        self.t = t
-        self.y = softmax(x)
-        self.loss = cross_entropy_error(self.y, self.t)
-        return self.loss
-
-    def backward(self, dout=1):
-        batch_size = self.t.shape[0]
-        if self.t.size == self.y.size:  # one-hot labels
-            dx = (self.y - self.t) / batch_size
-        else:
-            dx = self.y.copy()
-            dx[np.arange(batch_size), self.t] -= 1
-            dx = dx / batch_size
-        return dx
+from common.layers import Affine, Relu, SoftmaxWithLoss
+from common.mnist_idx import load_mnist
 
 
 # ---------------------------------------------------------------- ch05/two_layer_net.py
@@ -151,43 +75,6 @@ class TwoLayerNet:
         return grads
 
 
-# ---------------------------------------------------------------- MNIST (IDX, gzip or raw)
-def _read_idx(data_dir, name):
-    for fname, opener in ((name + '.gz', gzip.open), (name, open)):
-        path = os.path.join(data_dir, fname)
-        if os.path.exists(path):
-            with opener(path, 'rb') as f:
-                data = f.read()
-            break
-    else:
-        raise FileNotFoundError(f"{name}(.gz) not found in {data_dir}")
-    if data[0] != 0 or data[1] != 0 or data[2] != 0x08:
-        raise ValueError(f"{name}: not an unsigned-byte IDX file")
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], 'big') for i in range(ndim))
-    arr = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
-    if arr.size != int(np.prod(shape)):
-        raise ValueError(f"{name}: expected {shape}, got {arr.size} bytes of data")
-    return arr.reshape(shape)
-
-
-def load_mnist(data_dir):
-    """Like the book's load_mnist(normalize=True, flatten=True, one_hot_label=True)."""
-    def images(name):
-        x = _read_idx(data_dir, name).reshape(-1, 784)
-        x = x.astype(np.float32) / np.float32(255.0)  # the book normalises in float32
-        return x.astype(np.float64)
-
-    def one_hot(name):
-        labels = _read_idx(data_dir, name)
-        t = np.zeros((labels.size, 10))
-        t[np.arange(labels.size), labels] = 1
-        return t
-
-    return ((images('train-images-idx3-ubyte'), one_hot('train-labels-idx1-ubyte')),
-            (images('t10k-images-idx3-ubyte'), one_hot('t10k-labels-idx1-ubyte')))
-
-
 # ---------------------------------------------------------------- ch05/train_neuralnet.py
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -196,7 +83,7 @@ def main(argv=None):
     p.add_argument('--quiet', action='store_true', help='no progress on stderr')
     args = p.parse_args(argv)
 
-    (x_train, t_train), (x_test, t_test) = load_mnist(args.data_dir)
+    (x_train, t_train), (x_test, t_test) = load_mnist(args.data_dir, one_hot_label=True)
 
     np.random.seed(0)
     start = time.perf_counter()
