@@ -226,3 +226,81 @@ fn report(outcome: &RunOutcome, quiet: bool) {
         eprintln!("network: {}", path.display());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        train: TrainArgs,
+    }
+
+    fn config(flags: &[&str]) -> RunConfig {
+        let args = std::iter::once("train").chain(flags.iter().copied());
+        Command::try_parse_from(args)
+            .expect("the flags parse")
+            .train
+            .config()
+    }
+
+    #[test]
+    fn the_flags_defaults_are_the_librarys() {
+        assert_eq!(config(&[]), RunConfig::default());
+    }
+
+    #[test]
+    fn every_flag_reaches_the_configuration() {
+        let parsed = config(&[
+            "--dropout",
+            "0.2",
+            "--dropout-mode",
+            "inverted",
+            "--epochs",
+            "7",
+            "--train-size",
+            "500",
+            "--batch-size",
+            "50",
+            "--hidden",
+            "30,20",
+            "--activation",
+            "sigmoid",
+            "--weight-init",
+            "0.05",
+            "--optimizer",
+            "Adam",
+            "--lr",
+            "0.002",
+            "--weight-decay",
+            "0.1",
+            "--batchnorm",
+            "--eval-samples",
+            "40",
+            "--seed",
+            "3",
+            "--dataset",
+            "fashion",
+        ]);
+        let expected = RunConfig {
+            dataset: scratchnet_experiments::datasets::DatasetKind::FashionMnist,
+            train_size: 500,
+            hidden: vec![30, 20],
+            activation: Activation::Sigmoid,
+            weight_init: WeightInit::Std(0.05),
+            dropout: 0.2,
+            dropout_mode: DropoutMode::Inverted,
+            batchnorm: true,
+            weight_decay: 0.1,
+            optimizer: "adam".into(),
+            lr: Some(0.002),
+            batch_size: 50,
+            epochs: 7,
+            eval_samples: Some(40),
+            seed: 3,
+        };
+        assert_eq!(parsed, expected);
+    }
+}
