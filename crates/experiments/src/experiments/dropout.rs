@@ -1,7 +1,7 @@
 //! Fig. 6-23: Dropout against none on the overfitting setting — the seed experiment —
 //! train/test accuracy per epoch, side by side (the book's `ch06/overfit_dropout.py`).
 
-use super::pair::{self, QUICK_EPOCHS, TRAIN_SIZE, Variant};
+use super::pair::{self, QUICK_EPOCHS, TRAIN_SIZE};
 use super::{Outcome, Result, RunContext};
 use crate::data::LoadedData;
 use scratchnet_datasets::Split;
@@ -19,22 +19,17 @@ pub fn run(
     context: &RunContext<'_>,
 ) -> Result<Outcome> {
     let epochs = epochs(context.quick);
-    let plain = pair::base_config(train.image_size());
-    let mut dropped = plain.clone();
-    dropped.dropout = Some(DropoutConfig {
-        ratio,
-        mode: DropoutMode::Book,
-    });
-    let variants = vec![
-        Variant {
-            name: "no dropout".into(),
-            config: plain,
+    let variants = pair::plain_and_regularised(
+        train.image_size(),
+        "no dropout".into(),
+        format!("dropout {ratio}"),
+        |config| {
+            config.dropout = Some(DropoutConfig {
+                ratio,
+                mode: DropoutMode::Book,
+            })
         },
-        Variant {
-            name: format!("dropout {ratio}"),
-            config: dropped,
-        },
-    ];
+    );
     let runs = pair::train_pair(data, variants, epochs, context)?;
     let title = format!(
         "Fig. 6-23: dropout {ratio} (the book's scaling), {TRAIN_SIZE} MNIST images, hidden [100]×6, SGD lr 0.01, {epochs} epochs, seed {}",

@@ -59,9 +59,26 @@ impl Final {
     }
 }
 
-/// The network both runs start from: the seed experiment's, to be modified by the caller.
-pub fn base_config(input_size: usize) -> NetworkConfig {
-    NetworkConfig::new(input_size, HIDDEN.to_vec(), NUM_CLASSES)
+/// The two runs: the seed experiment's network as `plain`, and a copy changed by `regularise`.
+pub fn plain_and_regularised(
+    input_size: usize,
+    plain: String,
+    regularised: String,
+    regularise: impl FnOnce(&mut NetworkConfig),
+) -> Vec<Variant> {
+    let plain_config = NetworkConfig::new(input_size, HIDDEN.to_vec(), NUM_CLASSES);
+    let mut regularised_config = plain_config.clone();
+    regularise(&mut regularised_config);
+    vec![
+        Variant {
+            name: plain,
+            config: plain_config,
+        },
+        Variant {
+            name: regularised,
+            config: regularised_config,
+        },
+    ]
 }
 
 /// Trains both variants in parallel — the same initial weights and batches (one seed) — on the

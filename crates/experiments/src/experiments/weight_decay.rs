@@ -1,7 +1,7 @@
 //! Fig. 6-21 (against fig. 6-20): L2 weight decay λ = 0.1 against none on the overfitting
 //! setting — train/test accuracy per epoch (the book's `ch06/overfit_weight_decay.py`).
 
-use super::pair::{self, QUICK_EPOCHS, TRAIN_SIZE, Variant};
+use super::pair::{self, QUICK_EPOCHS, TRAIN_SIZE};
 use super::{Outcome, Result, RunContext};
 use crate::data::LoadedData;
 use scratchnet_datasets::Split;
@@ -16,19 +16,12 @@ pub fn epochs(quick: bool) -> usize {
 
 pub fn run(train: &Split, data: &LoadedData, context: &RunContext<'_>) -> Result<Outcome> {
     let epochs = epochs(context.quick);
-    let plain = pair::base_config(train.image_size());
-    let mut decayed = plain.clone();
-    decayed.weight_decay_lambda = LAMBDA;
-    let variants = vec![
-        Variant {
-            name: "λ = 0 (fig. 6-20)".into(),
-            config: plain,
-        },
-        Variant {
-            name: format!("λ = {LAMBDA} (fig. 6-21)"),
-            config: decayed,
-        },
-    ];
+    let variants = pair::plain_and_regularised(
+        train.image_size(),
+        "λ = 0 (fig. 6-20)".into(),
+        format!("λ = {LAMBDA} (fig. 6-21)"),
+        |config| config.weight_decay_lambda = LAMBDA,
+    );
     let runs = pair::train_pair(data, variants, epochs, context)?;
     let title = format!(
         "Fig. 6-21: weight decay, {TRAIN_SIZE} MNIST images, hidden [100]×6, SGD lr 0.01, {epochs} epochs, seed {}",
