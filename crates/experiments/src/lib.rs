@@ -11,6 +11,7 @@
 //!   or not at all, one run per name at a time.
 //! * [`ResultsDir::prepare`] then [`PreparedRun::train`]: a whole run, which can be stopped at an
 //!   epoch boundary and always leaves a summary saying how it ended ([`RunStatus`]).
+//! * [`messages`]: every text a person reads, in English and Japanese, from one table.
 //! * [`ExperimentRequest::prepare`] then [`PreparedExperiment::run`]: the six figures of
 //!   chapter 6 with computed verdicts.
 //!
@@ -38,6 +39,7 @@ mod evaluate;
 mod experiments;
 pub mod figures;
 mod memory;
+pub mod messages;
 pub mod options;
 mod results;
 mod run;
