@@ -1,14 +1,15 @@
-//! The book's `Affine` layer (ch. 5.6): a fully connected layer.
+//! The book's `Affine` layer (§5.6.1–§5.6.2, figs. 5-24…5-27): a fully connected layer.
 //!
 //! Forward: `out = x·W + b` (`x` is N×in, `W` in×out, `b` 1×out broadcast over the rows).
-//! Backward: `dx = dout·Wᵀ`, `dW = xᵀ·dout`, `db = Σ_rows dout`.
+//! Backward: `dx = dout·Wᵀ`, `dW = xᵀ·dout` (eq. 5.13), `db = Σ_rows dout` (fig. 5-27).
 
 use crate::{ColumnOp, Layer};
 use scratchnet_tensor::{
     Float, Matrix, add_row_broadcast, column_sums_into, matmul, matmul_nt, matmul_tn, resize_for,
 };
 
-/// The book's `Affine`: `out = x·W + b`, with `dW` and `db` kept after `backward`.
+/// The book's `Affine` (§5.6.2): `out = x·W + b`; `backward` gives `∂L/∂X = ∂L/∂Y·Wᵀ` and
+/// keeps `∂L/∂W = Xᵀ·∂L/∂Y` (eq. 5.13) and `∂L/∂b = Σ_rows ∂L/∂Y` (fig. 5-27).
 #[derive(Clone, Debug)]
 pub struct Affine<T: Float> {
     /// `W`, `in × out`.

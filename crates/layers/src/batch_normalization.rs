@@ -15,7 +15,9 @@ use scratchnet_tensor::{Float, Matrix, resize_for};
 /// The book's `10e-7` added to the variance (that is, `1e-6`).
 pub const EPSILON: f64 = 10e-7;
 
-/// The book's `BatchNormalization(gamma, beta, momentum)`.
+/// The book's `BatchNormalization(gamma, beta, momentum)` (§6.3.1): in training,
+/// `x̂ = (x − μ_B)/√(σ²_B + ε)` over the batch (eq. 6.7), then `y = γ·x̂ + β` (eq. 6.8);
+/// `backward` follows the computation graph of fig. 6-17; inference uses the running averages.
 #[derive(Clone, Debug)]
 pub struct BatchNormalization<T: Float> {
     /// `γ`, `1 × d`.

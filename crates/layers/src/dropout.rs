@@ -12,7 +12,8 @@ use scratchnet_tensor::random::Rng;
 use scratchnet_tensor::{Float, Matrix, resize_for};
 use serde::{Deserialize, Serialize};
 
-/// Where a [`Dropout`] layer compensates for the units it drops.
+/// Where a [`Dropout`] layer compensates for the units it drops (the book's §6.4.3 uses
+/// [`DropoutMode::Book`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DropoutMode {
@@ -24,7 +25,8 @@ pub enum DropoutMode {
     Inverted,
 }
 
-/// The book's `Dropout(dropout_ratio)`, drawing its masks from its own seeded [`Rng`].
+/// The book's `Dropout(dropout_ratio)` (§6.4.3, fig. 6-22): training drops each unit with
+/// probability `dropout_ratio`; it draws its masks from its own seeded [`Rng`].
 #[derive(Clone, Debug)]
 pub struct Dropout<T: Float> {
     /// Probability of dropping a unit, in `[0, 1)`.

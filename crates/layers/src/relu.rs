@@ -6,7 +6,8 @@
 use crate::{ColumnOp, Elementwise, Layer};
 use scratchnet_tensor::{Float, Matrix, resize_for};
 
-/// The book's `Relu`: `out = max(x, 0)`, remembering the mask `x <= 0` for `backward`.
+/// The book's `Relu` (§5.5.1): `out = max(x, 0)` (eq. 5.7), remembering the mask `x <= 0`
+/// so that `backward` passes `dout` only where `x > 0` (eq. 5.8, fig. 5-18).
 #[derive(Clone, Debug)]
 pub struct Relu<T: Float> {
     /// `x <= 0` of the last training-mode forward, in the matrices' column-major order.

@@ -5,7 +5,8 @@
 use crate::{ColumnOp, Elementwise, Layer};
 use scratchnet_tensor::{Float, Matrix, resize_for};
 
-/// The book's `Sigmoid`: `out = 1 / (1 + e^−x)`, keeping `out` for `backward`.
+/// The book's `Sigmoid` (§5.5.2): `out = 1 / (1 + e^−x)` (eq. 5.9), keeping `out` because
+/// `backward` is `dout·out·(1 − out)` (eq. 5.12, fig. 5-22).
 #[derive(Clone, Debug)]
 pub struct Sigmoid<T: Float> {
     /// Output of the last training-mode forward (`backward` reads it).

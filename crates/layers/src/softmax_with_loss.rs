@@ -9,7 +9,8 @@
 
 use scratchnet_tensor::{Float, Matrix, cross_entropy, resize_for, softmax_rows};
 
-/// The book's `SoftmaxWithLoss`, against class indices.
+/// The book's `SoftmaxWithLoss` (§5.6.3, figs. 5-29, 5-30), against class indices: softmax,
+/// then the cross-entropy error; `backward` is `(y − t)/N`.
 #[derive(Clone, Debug)]
 pub struct SoftmaxWithLoss<T: Float> {
     /// Softmax output of the last forward.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// The hidden layers' activation function.
+/// The hidden layers' activation function (ReLU §5.5.1, sigmoid §5.5.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Activation {
@@ -40,7 +40,8 @@ impl fmt::Display for Activation {
     }
 }
 
-/// The standard deviation of the initial weights, the book's `weight_init_std`.
+/// The standard deviation of the initial weights, the book's `weight_init_std` (§6.2: Xavier
+/// `√(1/n)` for sigmoid, fig. 6-13; He `√(2/n)` for ReLU, fig. 6-14).
 #[derive(Clone, Copy, Debug, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum WeightInit {

@@ -132,7 +132,8 @@ impl<T: Float> HiddenBlock<T> {
     }
 }
 
-/// The book's `MultiLayerNetExtend`, generic over the scalar (`f32` by default).
+/// The book's `MultiLayerNetExtend` (§6.3–§6.4), generic over the scalar (`f32` by default).
+/// A hidden block with BatchNorm is `Affine → BatchNorm → activation` as in fig. 6-16.
 ///
 /// ```
 /// use scratchnet_network::{MultiLayerNetExtend, NetworkConfig};
@@ -262,7 +263,8 @@ impl<T: Float> MultiLayerNetExtend<T> {
         output.forward(out, train)
     }
 
-    /// `0.5·λ·Σ‖W‖²` over every weight matrix, the output layer's included.
+    /// `0.5·λ·Σ‖W‖²` over every weight matrix, the output layer's included: the book's weight
+    /// decay (§6.4.2).
     pub fn weight_decay_penalty(&self) -> T {
         let lambda = self.config.weight_decay_lambda;
         if lambda == 0.0 {

@@ -16,7 +16,8 @@ use crate::checks::check_learning_rate;
 use crate::state::State;
 use crate::{EPSILON, OptimError, Optimizer};
 
-/// AdaGrad. The book's `AdaGrad(lr=0.01)`.
+/// AdaGrad (§6.1.5): `h ← h + g⊙g` (eq. 6.5), `W ← W − η·g/(√h + 1e−7)` (eq. 6.6, with the
+/// code's `1e−7`). The book's `AdaGrad(lr=0.01)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound = "T: Float")]
 pub struct AdaGrad<T: Float> {

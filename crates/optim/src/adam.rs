@@ -26,7 +26,8 @@ use crate::checks::{check_learning_rate, check_unit_interval};
 use crate::state::State;
 use crate::{EPSILON, OptimError, Optimizer};
 
-/// Adam. The book's `Adam(lr=0.001, beta1=0.9, beta2=0.999)`.
+/// Adam (§6.1.6; the book gives no equation and codes the paper's bias-corrected step). The
+/// book's `Adam(lr=0.001, beta1=0.9, beta2=0.999)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound = "T: Float")]
 pub struct Adam<T: Float> {

@@ -12,10 +12,10 @@ use scratchnet_tensor::Float;
 
 use crate::{MomentumMethod, VelocityStep};
 
-/// SGD with momentum. The book's `Momentum(lr=0.01, momentum=0.9)`.
+/// SGD with momentum (§6.1.4, eq. 6.3, 6.4). The book's `Momentum(lr=0.01, momentum=0.9)`.
 pub type Momentum<T> = MomentumMethod<T, MomentumStep>;
 
-/// The step of [`Momentum`]: `v ← α·v − η·g`, then `W ← W + v`.
+/// The step of [`Momentum`]: `v ← α·v − η·g` (eq. 6.3), then `W ← W + v` (eq. 6.4).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MomentumStep;
 

@@ -18,7 +18,8 @@ use scratchnet_tensor::Float;
 
 use crate::{MomentumMethod, VelocityStep};
 
-/// Nesterov momentum as the book codes it. The book's `Nesterov(lr=0.01, momentum=0.9)`.
+/// Nesterov momentum as the book codes it. The book's `Nesterov(lr=0.01, momentum=0.9)`, in
+/// its `common/optimizer.py` (§6.1's text presents SGD, Momentum, AdaGrad and Adam).
 pub type Nesterov<T> = MomentumMethod<T, NesterovStep>;
 
 /// The step of [`Nesterov`], in the book's order: `v ← α·v − η·g`, then `W ← W + α²·v` and

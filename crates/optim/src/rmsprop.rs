@@ -18,7 +18,8 @@ use crate::checks::{check_learning_rate, check_unit_interval};
 use crate::state::State;
 use crate::{EPSILON, OptimError, Optimizer};
 
-/// RMSprop. The book's `RMSprop(lr=0.01, decay_rate=0.99)`.
+/// RMSprop (named in §6.1.5): AdaGrad with a decaying average, `h ← ρ·h + (1 − ρ)·g⊙g`. The
+/// book's `RMSprop(lr=0.01, decay_rate=0.99)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(bound = "T: Float")]
 pub struct RmsProp<T: Float> {

@@ -13,7 +13,7 @@ use crate::checks::check_learning_rate;
 use crate::state::apply_stateless;
 use crate::{OptimError, Optimizer};
 
-/// Plain SGD: `p −= lr·g`. The book's `SGD(lr=0.01)`.
+/// Plain SGD: `W ← W − η·∂L/∂W` (§6.1.2, eq. 6.1). The book's `SGD(lr=0.01)`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sgd {
     /// η, the book's `lr`.
