@@ -1,26 +1,4 @@
-//! The lab: a local web page where a reader of *Deep Learning from Scratch* (ゼロから作るDeep
-//! Learning) changes one thing — the dropout ratio, λ, the optimizer, the training-set size —
-//! and watches the train and test curves move apart or together, live, on real MNIST.
-//!
-//! [`Lab::start`] serves the page and its HTTP API (axum on tokio, on its own threads) and runs
-//! one job at a time on a worker thread: training runs and chapter-6 experiments, through
-//! `scratchnet-experiments`, writing the same files as `cargo xtask train` and `cargo xtask
-//! experiment`. It answers only requests that name it as their host and refuses state-changing
-//! requests from other sites.
-//!
-//! ```no_run
-//! use scratchnet_experiments::{DataSource, datasets::DatasetKind};
-//! use scratchnet_lab::{Lab, LabOptions};
-//! use std::path::Path;
-//!
-//! let root = Path::new(".");
-//! let data = DataSource::new(root, DatasetKind::Mnist, None, vec![]);
-//! let lab = Lab::start(LabOptions::new(root.join("results"), data))?;
-//! println!("open {}", lab.url());
-//! // … until the user is done:
-//! lab.shutdown();
-//! # Ok::<(), scratchnet_lab::LabError>(())
-//! ```
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod api;

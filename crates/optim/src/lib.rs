@@ -1,46 +1,4 @@
-//! The optimizers of *Deep Learning from Scratch* (ゼロから作るDeep Learning, ch. 6,
-//! `common/optimizer.py`): [`Sgd`], [`Momentum`], [`Nesterov`], [`AdaGrad`], [`RmsProp`] and
-//! [`Adam`], with the book's default hyperparameters and update formulas.
-//!
-//! A network hands an optimizer its parameters as an iterator of [`Param`]s (name, value,
-//! gradient); [`Optimizer::update`] is the book's `update(params, grads)`. Per-parameter state
-//! (velocity, squared-gradient sums, moments) is created lazily, as zeros, the first time a
-//! parameter name is seen, and is kept keyed by that name. After that first step an update
-//! allocates nothing: every formula is applied element by element, in place.
-//!
-//! [`AnyOptimizer`] holds any of the six, so a caller can choose one by name ([`by_name`],
-//! case-insensitive like the book's `Trainer`) and still serialise it, state included, with
-//! serde.
-//!
-//! ```
-//! use scratchnet_optim::{AnyOptimizer, OptimError, Optimizer, by_name};
-//! use scratchnet_tensor::{Matrix, Param};
-//!
-//! let mut w = Matrix::<f64>::from_row_slice(1, 2, &[1.0, 2.0]);
-//! let grad = Matrix::from_row_slice(1, 2, &[0.5, -1.0]);
-//!
-//! // "Momentum" with the book's defaults: lr 0.01, momentum 0.9.
-//! let mut optimizer: AnyOptimizer<f64> = by_name("Momentum", None)?;
-//! assert_eq!(optimizer.learning_rate(), 0.01);
-//! for _ in 0..2 {
-//!     let mut params = std::iter::once(Param { name: "W1", value: &mut w, grad: &grad });
-//!     optimizer.update(&mut params);
-//! }
-//! // v₁ = −0.01·g, v₂ = 0.9·v₁ − 0.01·g = −0.019·g, so w = w₀ − 0.029·g.
-//! assert!((w[(0, 0)] - (1.0 - 0.029 * 0.5)).abs() < 1e-12);
-//! assert!((w[(0, 1)] - (2.0 + 0.029)).abs() < 1e-12);
-//!
-//! // Unknown names are rejected with the list of valid ones.
-//! let error = by_name::<f64>("lbfgs", None).unwrap_err();
-//! assert!(error.to_string().contains("sgd, momentum, nesterov, adagrad, rmsprop, adam"));
-//! # Ok::<(), OptimError>(())
-//! ```
-//!
-//! Arithmetic happens in the parameter's own type `T` with the hyperparameters cast to `T`, as
-//! NumPy does when it multiplies a `float32` array by a Python float; scalar-only expressions
-//! (such as `(1 + momentum)·lr` or Adam's bias correction) are computed in `f64` first, in the
-//! book's order of operations.
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
 mod checks;

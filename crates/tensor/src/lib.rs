@@ -1,21 +1,4 @@
-//! The matrix type of scratchnet and the numerical helpers every layer needs.
-//!
-//! Matrices are [`nalgebra::DMatrix`] with **rows = samples**, like the book's NumPy arrays.
-//! Everything is generic over [`Float`] (`f32` for speed, `f64` for exact gradient checks).
-//!
-//! ```
-//! use scratchnet_tensor::{Matrix, matmul, softmax_rows, cross_entropy};
-//!
-//! let x = Matrix::<f64>::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]);
-//! let w = Matrix::<f64>::identity(2, 2);
-//! let mut logits = Matrix::zeros(0, 0);
-//! matmul(&x, &w, &mut logits); // logits = x·W, written into a reused buffer
-//! let mut y = Matrix::zeros(0, 0);
-//! softmax_rows(&logits, &mut y);
-//! let loss = cross_entropy(&y, &[1, 1]);
-//! // softmax([1, 2]) = [0.269, 0.731] in both rows, so the loss is −ln 0.731.
-//! assert!((loss - 0.3132617).abs() < 1e-6);
-//! ```
+#![doc = include_str!("../README.md")]
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
