@@ -188,6 +188,35 @@ fn the_page_and_the_configuration_are_served() {
     for asset in ["/lab.js", "/lab.css"] {
         assert_eq!(lab.agent.get(&lab.url(asset)).call().unwrap().status(), 200);
     }
+    // Every module the entry module imports, and the ones they import, is served.
+    let mut pending = vec!["/lab.js".to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(path) = pending.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let mut response = lab.agent.get(&lab.url(&path)).call().unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/javascript"),
+            "{path}"
+        );
+        let text = response.body_mut().read_to_string().unwrap();
+        // Resolved as the browser does: relative to the importing module.
+        let base = path[..=path.rfind('/').unwrap()].to_string();
+        for line in text.lines().filter(|line| line.starts_with("import ")) {
+            let module = line
+                .split("from './")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches("';");
+            pending.push(format!("{base}{module}"));
+        }
+    }
+    assert_eq!(seen.len(), 10, "the entry module and nine more: {seen:?}");
     let (status, config) = lab.get("/api/config");
     assert_eq!(status, 200);
     assert_eq!(

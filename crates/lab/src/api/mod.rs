@@ -27,6 +27,7 @@ pub fn router(shared: Arc<Shared>, served: SocketAddr) -> Router {
     Router::new()
         .route("/", get(pages::index))
         .route("/lab.js", get(pages::script))
+        .route("/js/{file}", get(pages::module))
         .route("/lab.css", get(pages::style))
         .route("/favicon.ico", get(pages::favicon))
         .route("/api/config", get(runs::config))

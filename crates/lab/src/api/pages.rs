@@ -1,6 +1,9 @@
-//! The page: three files written for this project, inside the binary, and an icon drawn here;
-//! nothing is loaded from anywhere else (the Content-Security-Policy says so to the browser).
+//! The page: an HTML file, a stylesheet and ES modules written for this project, inside the
+//! binary, and an icon drawn here; nothing is loaded from anywhere else (the
+//! Content-Security-Policy says so to the browser), and there is no build step.
 
+use crate::error::ApiError;
+use axum::extract::Path;
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -8,6 +11,22 @@ use std::sync::OnceLock;
 const INDEX: &str = include_str!("../../static/index.html");
 const SCRIPT: &str = include_str!("../../static/lab.js");
 const STYLE: &str = include_str!("../../static/lab.css");
+
+/// The modules `lab.js` imports, by file name under `/js/`: one per tab, and what they share.
+const MODULES: [(&str, &str); 9] = [
+    ("messages.js", include_str!("../../static/js/messages.js")),
+    ("util.js", include_str!("../../static/js/util.js")),
+    ("charts.js", include_str!("../../static/js/charts.js")),
+    ("state.js", include_str!("../../static/js/state.js")),
+    ("train.js", include_str!("../../static/js/train.js")),
+    ("live.js", include_str!("../../static/js/live.js")),
+    ("runs.js", include_str!("../../static/js/runs.js")),
+    (
+        "experiments.js",
+        include_str!("../../static/js/experiments.js"),
+    ),
+    ("predict.js", include_str!("../../static/js/predict.js")),
+];
 
 /// Only this server's own scripts, styles and images (figures may be data: or blob: URLs).
 pub(super) const POLICY: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; \
@@ -32,6 +51,15 @@ pub async fn index() -> impl IntoResponse {
 
 pub async fn script() -> impl IntoResponse {
     page("text/javascript; charset=utf-8", SCRIPT)
+}
+
+/// `GET /js/{file}`: one of the page's modules.
+pub async fn module(Path(file): Path<String>) -> Result<impl IntoResponse, ApiError> {
+    MODULES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, body)| page("text/javascript; charset=utf-8", body))
+        .ok_or_else(|| ApiError::not_found(format!("no module {file:?}")))
 }
 
 pub async fn style() -> impl IntoResponse {
