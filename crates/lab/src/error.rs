@@ -26,13 +26,14 @@ pub struct Localizable {
 }
 
 impl Localizable {
-    /// The error's JSON body in `lang`.
+    /// The error's JSON body in `lang` (an option's message starts with its name, as in English).
     pub fn body(&self, lang: Lang) -> Value {
-        error_body(
-            &self.message.render(lang),
-            self.field.as_deref(),
-            Some(&self.message),
-        )
+        let text = self.message.render(lang);
+        let text = match &self.field {
+            Some(field) => format!("{field}: {text}"),
+            None => text,
+        };
+        error_body(&text, self.field.as_deref(), Some(&self.message))
     }
 }
 
@@ -78,6 +79,16 @@ impl ApiError {
             format!("{field}: {message}")
         });
         error.field = (!field.is_empty()).then(|| field.to_string());
+        error
+    }
+
+    /// 400 about one option, from the message table: `field: text` in the request's language.
+    pub fn invalid_detail(field: &str, detail: Message) -> Self {
+        if field.is_empty() {
+            return Self::localized(StatusCode::BAD_REQUEST, detail);
+        }
+        let mut error = Self::invalid_option(field, &detail.render(Lang::En));
+        error.code = Some(detail);
         error
     }
 

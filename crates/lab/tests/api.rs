@@ -924,6 +924,31 @@ fn errors_and_messages_come_in_the_language_asked_for() {
         body["error"],
         "a run named long is already queued or running"
     );
+    let (status, body) = post_with(
+        &lab,
+        "/api/validate",
+        &[json, ("Accept-Language", "ja")],
+        &json!({ "dropout": 1.5 }).to_string(),
+    );
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("dropout")),
+        "{body}"
+    );
+    let error = body["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("dropout: ") && !error.is_ascii(),
+        "{body}"
+    );
+    let (_, options) = lab.get("/api/options?lang=ja");
+    assert_eq!(options["lang"], "ja");
+    assert!(
+        options["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["name"] == "dropout")
+    );
     let (_, table) = lab.get("/api/messages?lang=ja");
     assert_eq!(table["lang"], "ja");
     assert_eq!(table["messages"]["lang.name"], "日本語");

@@ -32,6 +32,7 @@ pub fn router(shared: Arc<Shared>, served: SocketAddr) -> Router {
         .route("/favicon.ico", get(pages::favicon))
         .route("/api/config", get(runs::config))
         .route("/api/messages", get(messages::table))
+        .route("/api/options", get(runs::options))
         .route("/api/validate", post(runs::validate))
         .route("/api/runs", get(runs::list).post(runs::start))
         .route("/api/runs/{id}", get(runs::detail).delete(runs::stop))

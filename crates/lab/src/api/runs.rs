@@ -24,6 +24,14 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 
 type Lab = State<Arc<Shared>>;
 
+/// `GET /api/options`: every run option described once (name, kind, default, choices, the
+/// book's section and argument name, help) in the language the request asks for.
+pub async fn options(request: axum::extract::Request) -> Json<Value> {
+    Json(scratchnet_experiments::options::describe(
+        super::headers::request_lang(&request),
+    ))
+}
+
 /// The options with their defaults, and the lists the form offers.
 pub async fn config() -> Json<Value> {
     let experiments: Vec<Value> = ExperimentName::ALL
@@ -53,14 +61,13 @@ fn parse_request(body: Value) -> Result<(RunConfig, RunName), ApiError> {
         .keys()
         .find(|field| !FIELDS.contains(&field.as_str()))
     {
-        let message = format!(
-            "unknown option {field:?}; the options are {}",
-            FIELDS.join(", ")
-        );
-        return Err(ApiError::invalid_option(field, &message));
+        let detail = Message::new("option.unknown")
+            .arg("got", format!("{field:?}"))
+            .arg("options", FIELDS.join(", "));
+        return Err(ApiError::invalid_detail(field, detail));
     }
     let config = RunConfig::from_json(&Value::Object(options))
-        .map_err(|error| ApiError::invalid_option(&error.field, &error.message))?;
+        .map_err(|error| ApiError::invalid_detail(&error.field, error.detail))?;
     let name = match out {
         None | Some(Value::Null) => default_name(&config)?,
         Some(Value::String(text)) => {
