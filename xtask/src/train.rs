@@ -53,7 +53,7 @@ pub struct TrainArgs {
     pub weight_init: WeightInit,
     /// Optimizer: sgd, momentum, nesterov, adagrad, rmsprop or adam (case-insensitive).
     #[arg(long, default_value = "sgd", value_parser = options::optimizer, value_name = "NAME")]
-    pub optimizer: String,
+    pub optimizer: scratchnet_experiments::optim::OptimizerKind,
     /// Learning rate [default: 0.01 for sgd, momentum, nesterov, adagrad, rmsprop; 0.001 for adam].
     #[arg(long, value_parser = options::learning_rate, value_name = "LR")]
     pub lr: Option<f64>,
@@ -124,7 +124,7 @@ impl TrainArgs {
             },
             batchnorm: self.batchnorm,
             weight_decay: self.weight_decay,
-            optimizer: self.optimizer.clone(),
+            optimizer: self.optimizer,
             lr: self.lr,
             batch_size: self.batch_size,
             epochs: self.epochs,
@@ -294,7 +294,7 @@ mod tests {
             dropout_mode: DropoutMode::Inverted,
             batchnorm: true,
             weight_decay: 0.1,
-            optimizer: "adam".into(),
+            optimizer: scratchnet_experiments::optim::OptimizerKind::Adam,
             lr: Some(0.002),
             batch_size: 50,
             epochs: 7,

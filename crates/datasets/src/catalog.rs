@@ -18,6 +18,9 @@ pub enum DatasetKind {
 }
 
 impl DatasetKind {
+    /// Every member of the family, MNIST first.
+    pub const ALL: [DatasetKind; 2] = [DatasetKind::Mnist, DatasetKind::FashionMnist];
+
     /// The name used on the command line and in directory names: `mnist` or `fashion-mnist`.
     pub fn slug(self) -> &'static str {
         match self {

@@ -2,9 +2,11 @@
 //! overfitting experiment as the defaults, and the checks that make a run safe to start.
 
 use crate::memory;
-use crate::options::{self, MAX_EPOCHS};
+use crate::messages::{Lang, Message};
+use crate::options::{self, MAX_EPOCHS, OPTIONS, join};
 use scratchnet_datasets::{DatasetKind, NUM_CLASSES};
 use scratchnet_network::{Activation, DropoutConfig, DropoutMode, NetworkConfig, WeightInit};
+use scratchnet_optim::OptimizerKind;
 use scratchnet_trainer::iterations_per_epoch;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -42,8 +44,9 @@ pub struct RunConfig {
     pub batchnorm: bool,
     /// L2 weight decay λ.
     pub weight_decay: f64,
-    /// Optimizer name, lowercase (one of `scratchnet_optim::OPTIMIZER_NAMES`).
-    pub optimizer: String,
+    /// Optimizer.
+    #[serde(serialize_with = "as_text")]
+    pub optimizer: OptimizerKind,
     /// Learning rate; `None` = the optimizer's book default.
     pub lr: Option<f64>,
     /// Samples per mini-batch.
@@ -71,7 +74,7 @@ impl Default for RunConfig {
             dropout_mode: DropoutMode::Book,
             batchnorm: false,
             weight_decay: 0.0,
-            optimizer: "sgd".into(),
+            optimizer: OptimizerKind::Sgd,
             lr: None,
             batch_size: 100,
             epochs: 301,
@@ -88,16 +91,25 @@ pub struct ConfigError {
     /// The option, as a JSON field name (`batch_size`); the command-line flag is the same with
     /// `-` for `_`.
     pub field: String,
-    /// What is wrong, naming the value.
+    /// What is wrong, naming the value, in English (`detail` rendered).
     pub message: String,
+    /// What is wrong as a message code and its parameters, to render in any language.
+    pub detail: Message,
 }
 
 impl ConfigError {
-    fn new(field: &str, message: impl Into<String>) -> Self {
+    /// The error of option `field`, described by `detail`.
+    pub fn new(field: &str, detail: Message) -> Self {
         Self {
             field: field.to_string(),
-            message: message.into(),
+            message: detail.to_string(),
+            detail,
         }
+    }
+
+    /// What is wrong, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        self.detail.render(lang)
     }
 
     /// The command-line flag of the option, e.g. `--batch-size`.
@@ -106,56 +118,27 @@ impl ConfigError {
     }
 }
 
-/// The names of the options, as JSON fields (flags with `_` for `-`).
-pub const FIELDS: [&str; 15] = [
-    "dataset",
-    "train_size",
-    "hidden",
-    "activation",
-    "weight_init",
-    "dropout",
-    "dropout_mode",
-    "batchnorm",
-    "weight_decay",
-    "optimizer",
-    "lr",
-    "batch_size",
-    "epochs",
-    "eval_samples",
-    "seed",
-];
+/// The names of the options, as JSON fields (flags with `_` for `-`), in [`OPTIONS`] order.
+pub const FIELDS: [&str; OPTIONS.len()] = {
+    let mut fields = [""; OPTIONS.len()];
+    let mut index = 0;
+    while index < OPTIONS.len() {
+        fields[index] = OPTIONS[index].name;
+        index += 1;
+    }
+    fields
+};
 
 impl RunConfig {
-    /// Sets option `field` from text with that option's parser (see [`crate::options`]).
+    /// Sets option `field` from text with that option's rule (see [`crate::options`]).
     pub fn set(&mut self, field: &str, text: &str) -> Result<(), ConfigError> {
-        let error = |message: String| ConfigError::new(field, message);
-        match field {
-            "dataset" => self.dataset = options::dataset(text).map_err(error)?,
-            "train_size" => self.train_size = options::train_size(text).map_err(error)?,
-            "hidden" => self.hidden = options::hidden(text).map_err(error)?,
-            "activation" => self.activation = options::activation(text).map_err(error)?,
-            "weight_init" => self.weight_init = options::weight_init(text).map_err(error)?,
-            "dropout" => self.dropout = options::dropout(text).map_err(error)?,
-            "dropout_mode" => self.dropout_mode = options::dropout_mode(text).map_err(error)?,
-            "batchnorm" => self.batchnorm = options::flag(text).map_err(error)?,
-            "weight_decay" => self.weight_decay = options::weight_decay(text).map_err(error)?,
-            "optimizer" => self.optimizer = options::optimizer(text).map_err(error)?,
-            "lr" => self.lr = Some(options::learning_rate(text).map_err(error)?),
-            "batch_size" => self.batch_size = options::batch_size(text).map_err(error)?,
-            "epochs" => self.epochs = options::epochs(text).map_err(error)?,
-            "eval_samples" => self.eval_samples = Some(options::eval_samples(text).map_err(error)?),
-            "seed" => self.seed = options::seed(text).map_err(error)?,
-            _ => {
-                return Err(ConfigError::new(
-                    field,
-                    format!(
-                        "unknown option {field:?}; the options are {}",
-                        FIELDS.join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(())
+        let spec = options::find(field).ok_or_else(|| {
+            let detail = Message::new("option.unknown")
+                .arg("got", format!("{field:?}"))
+                .arg("options", FIELDS.join(", "));
+            ConfigError::new(field, detail)
+        })?;
+        (spec.set)(self, text).map_err(|detail| ConfigError::new(field, detail))
     }
 
     /// The configuration a JSON object describes: each field is an option (absent or `null` =
@@ -164,7 +147,7 @@ impl RunConfig {
     pub fn from_json(value: &serde_json::Value) -> Result<Self, ConfigError> {
         let object = value
             .as_object()
-            .ok_or_else(|| ConfigError::new("", "expected a JSON object of options"))?;
+            .ok_or_else(|| ConfigError::new("", Message::new("option.json.object")))?;
         let mut config = Self::default();
         for (field, value) in object {
             if let Some(text) = json_text(field, value)? {
@@ -179,36 +162,29 @@ impl RunConfig {
     /// of the run, and the memory the network would need against this machine's.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.train_size > TRAIN_IMAGES {
-            return Err(ConfigError::new(
-                "train_size",
-                format!(
-                    "the training-set size {} exceeds the {TRAIN_IMAGES} training images of {}",
-                    self.train_size, self.dataset
-                ),
-            ));
+            let detail = Message::new("option.train_size.exceeds")
+                .arg("size", self.train_size)
+                .arg("images", TRAIN_IMAGES)
+                .arg("dataset", self.dataset);
+            return Err(ConfigError::new("train_size", detail));
         }
         if self.batch_size > self.train_size {
-            return Err(ConfigError::new(
-                "batch_size",
-                format!(
-                    "the batch size {} exceeds the training-set size {}: a batch is drawn from the training images",
-                    self.batch_size, self.train_size
-                ),
-            ));
+            let detail = Message::new("option.batch_size.exceeds")
+                .arg("batch", self.batch_size)
+                .arg("size", self.train_size);
+            return Err(ConfigError::new("batch_size", detail));
         }
-        let iterations = (self.epochs as u64)
-            .saturating_mul(iterations_per_epoch(self.train_size, self.batch_size) as u64);
+        let per_epoch = iterations_per_epoch(self.train_size, self.batch_size);
+        let iterations = (self.epochs as u64).saturating_mul(per_epoch as u64);
         if self.epochs as u64 > MAX_EPOCHS || iterations > MAX_ITERATIONS {
-            return Err(ConfigError::new(
-                "epochs",
-                format!(
-                    "{} epochs of {} iterations is {iterations} iterations; at most {MAX_ITERATIONS} are supported",
-                    self.epochs,
-                    iterations_per_epoch(self.train_size, self.batch_size)
-                ),
-            ));
+            let detail = Message::new("option.epochs.too_long")
+                .arg("epochs", self.epochs)
+                .arg("per_epoch", per_epoch)
+                .arg("iterations", iterations)
+                .arg("max", MAX_ITERATIONS);
+            return Err(ConfigError::new("epochs", detail));
         }
-        memory::check_fits(self).map_err(|message| ConfigError::new("hidden", message))
+        memory::check_fits(self).map_err(|detail| ConfigError::new("hidden", detail))
     }
 
     /// The network these options describe, for samples of `input_size` features and
@@ -236,10 +212,8 @@ impl RunConfig {
 
     /// The learning rate in use: the given one or the optimizer's book default.
     pub fn learning_rate(&self) -> f64 {
-        self.lr.unwrap_or_else(|| {
-            scratchnet_optim::default_learning_rate(&self.optimizer)
-                .unwrap_or(scratchnet_optim::Sgd::DEFAULT_LEARNING_RATE)
-        })
+        self.lr
+            .unwrap_or_else(|| self.optimizer.default_learning_rate())
     }
 
     /// A results name that says what differs from the seed experiment, e.g. `dropout0.2-seed0`.
@@ -260,7 +234,10 @@ impl RunConfig {
             "inverted".into(),
         );
         add(self.dataset != defaults.dataset, self.dataset.slug().into());
-        add(self.optimizer != defaults.optimizer, self.optimizer.clone());
+        add(
+            self.optimizer != defaults.optimizer,
+            self.optimizer.to_string(),
+        );
         add(
             self.lr.is_some(),
             format!("lr{}", self.lr.unwrap_or_default()),
@@ -296,11 +273,7 @@ impl RunConfig {
     /// One line describing the run, used as the figure's title.
     pub fn title(&self) -> String {
         let dropout = if self.dropout > 0.0 {
-            let mode = match self.dropout_mode {
-                DropoutMode::Book => "book",
-                DropoutMode::Inverted => "inverted",
-            };
-            format!("dropout {} ({mode})", self.dropout)
+            format!("dropout {} ({})", self.dropout, self.dropout_mode)
         } else {
             "no dropout".into()
         };
@@ -336,16 +309,13 @@ fn json_text(field: &str, value: &serde_json::Value) -> Result<Option<String>, C
                 .iter()
                 .map(|item| item.as_number().map(ToString::to_string))
                 .collect();
-            let sizes = sizes.ok_or_else(|| {
-                ConfigError::new(field, "expected a list of layer sizes, e.g. [100, 100]")
-            })?;
+            let sizes =
+                sizes.ok_or_else(|| ConfigError::new(field, Message::new("option.json.sizes")))?;
             Some(sizes.join(","))
         }
         other => {
-            return Err(ConfigError::new(
-                field,
-                format!("expected a number, text or true/false, got {other}"),
-            ));
+            let detail = Message::new("option.json.type").arg("got", other);
+            return Err(ConfigError::new(field, detail));
         }
     })
 }
@@ -358,14 +328,6 @@ fn describe_hidden(sizes: &[usize]) -> String {
         }
         _ => join(sizes, "-"),
     }
-}
-
-fn join(sizes: &[usize], separator: &str) -> String {
-    sizes
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join(separator)
 }
 
 fn as_slug<S: Serializer>(kind: &DatasetKind, serializer: S) -> Result<S::Ok, S::Error> {
@@ -401,7 +363,7 @@ mod tests {
             ..RunConfig::default()
         };
         assert_eq!(config.default_name(), "dropout0.2-seed0");
-        config.optimizer = "adam".into();
+        config.optimizer = OptimizerKind::Adam;
         config.batchnorm = true;
         config.seed = 3;
         assert_eq!(config.default_name(), "dropout0.2-adam-bn-seed3");
@@ -429,8 +391,8 @@ mod tests {
         assert_eq!(config.hidden, [50, 50]);
         assert_eq!(config.weight_init, WeightInit::Std(0.01));
         assert_eq!(
-            (config.optimizer.as_str(), config.batchnorm),
-            ("adam", true)
+            (config.optimizer, config.batchnorm),
+            (OptimizerKind::Adam, true)
         );
 
         let error = RunConfig::from_json(&json!({"lr": -1})).unwrap_err();

@@ -3,6 +3,7 @@
 
 use crate::RunConfig;
 use crate::config::{IMAGE_PIXELS, TRAIN_IMAGES};
+use crate::messages::Message;
 use scratchnet_datasets::NUM_CLASSES;
 use scratchnet_layers::INFERENCE_CHUNK_ROWS;
 
@@ -19,12 +20,7 @@ pub fn estimate_bytes(config: &RunConfig) -> u64 {
     let weights = sizes.windows(2).fold(0_u64, |sum, pair| {
         sum.saturating_add(pair[0].saturating_mul(pair[1].saturating_add(1)))
     });
-    let optimizer_states = match config.optimizer.as_str() {
-        "sgd" => 0,
-        "adam" => 2,
-        _ => 1,
-    };
-    let weight_copies = 4 + optimizer_states;
+    let weight_copies = 4 + config.optimizer.state_buffers() as u64;
     let units: u64 = sizes.iter().fold(0, |sum, &size| sum.saturating_add(size));
     // Training: about eight buffers per unit and sample (outputs, masks, caches, gradients).
     let training = (config.batch_size as u64)
@@ -42,14 +38,12 @@ pub fn estimate_bytes(config: &RunConfig) -> u64 {
 
 /// `Ok` if the run fits in this machine's physical memory (or the memory cannot be read);
 /// otherwise the message "the network would need N GB; this machine has M GB".
-pub fn check_fits(config: &RunConfig) -> Result<(), String> {
+pub fn check_fits(config: &RunConfig) -> Result<(), Message> {
     let needed = estimate_bytes(config);
     match physical_memory_bytes() {
-        Some(available) if needed > available => Err(format!(
-            "the network would need {}; this machine has {} (reduce --hidden or --batch-size)",
-            gigabytes(needed),
-            gigabytes(available)
-        )),
+        Some(available) if needed > available => Err(Message::new("option.hidden.memory")
+            .arg("needed", gigabytes(needed))
+            .arg("available", gigabytes(available))),
         _ => Ok(()),
     }
 }
@@ -92,7 +86,7 @@ mod tests {
         // 784 × 10⁸ weights × 4 copies × 4 bytes ≈ 1.25 TB.
         assert!(estimate_bytes(&huge) > 1_000_000_000_000);
         if physical_memory_bytes().is_some() {
-            let message = check_fits(&huge).unwrap_err();
+            let message = check_fits(&huge).unwrap_err().to_string();
             assert!(message.starts_with("the network would need 1"), "{message}");
             assert!(message.contains("; this machine has "), "{message}");
         }

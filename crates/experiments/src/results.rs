@@ -119,7 +119,8 @@ impl ResultsDir {
 
     /// Claims `name` for this run until the returned lock is dropped; fails at once, naming the
     /// holder's process, if another run holds it. The operating system releases the lock when
-    /// the process ends, however it ends, so a killed run never leaves a name stuck.
+    /// the process ends, however it ends, so a killed run never leaves a name stuck; a lock
+    /// dropped normally also removes its file (on Unix), so no lock files pile up.
     pub fn lock(&self, name: &RunName) -> Result<NameLock, ResultsError> {
         let dir = self.path.join(LOCK_DIR);
         let io_error = |path: &Path| {
@@ -128,28 +129,35 @@ impl ResultsDir {
         };
         fs::create_dir_all(&dir).map_err(io_error(&dir))?;
         let path = dir.join(format!("{name}.lock"));
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_error(&path))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(ResultsError::Busy {
-                    name: name.clone(),
-                    dir: self.path.clone(),
-                    pid: read_pid(&mut file),
-                });
+        loop {
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(io_error(&path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => {
+                    return Err(ResultsError::Busy {
+                        name: name.clone(),
+                        dir: self.path.clone(),
+                        pid: read_pid(&mut file),
+                    });
+                }
+                // File systems without locks: run unprotected rather than not at all.
+                Err(TryLockError::Error(error)) if error.kind() == io::ErrorKind::Unsupported => {}
+                Err(TryLockError::Error(error)) => return Err(io_error(&path)(error)),
             }
-            // File systems without locks: run unprotected rather than not at all.
-            Err(TryLockError::Error(error)) if error.kind() == io::ErrorKind::Unsupported => {}
-            Err(TryLockError::Error(error)) => return Err(io_error(&path)(error)),
+            // The holder before us removes the file while it still holds the lock: if it did
+            // so after we opened it, our lock is on a file no one else will find. Start again.
+            if !is_same_file(&file, &path) {
+                continue;
+            }
+            write_pid(&mut file).map_err(io_error(&path))?;
+            return Ok(NameLock { file, path });
         }
-        write_pid(&mut file).map_err(io_error(&path))?;
-        Ok(NameLock { _file: file })
     }
 
     /// Every run with a readable summary here, by name.
@@ -175,7 +183,35 @@ impl ResultsDir {
 /// A claimed run name, released on drop.
 #[derive(Debug)]
 pub struct NameLock {
-    _file: File,
+    file: File,
+    path: PathBuf,
+}
+
+impl Drop for NameLock {
+    /// Removes the lock file while the lock is still held (the file closes after this), so
+    /// whoever opened it meanwhile sees it gone once it gets the lock, and tries again.
+    fn drop(&mut self) {
+        if cfg!(unix) && is_same_file(&self.file, &self.path) {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Whether `path` still names the open `file` (always true where this cannot be told).
+fn is_same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(path)) {
+            (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
 }
 
 fn write_pid(file: &mut File) -> io::Result<()> {
@@ -250,6 +286,22 @@ mod tests {
         assert!(results.lock(&RunName::new("other").unwrap()).is_ok());
         drop(held);
         assert!(results.lock(&name).is_ok(), "a released name is free again");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_released_lock_leaves_no_file_even_one_found_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let results = ResultsDir::new(dir.path());
+        let name = RunName::new("run").unwrap();
+        let file = dir.path().join(LOCK_DIR).join("run.lock");
+        let held = results.lock(&name).unwrap();
+        assert!(file.is_file(), "the holder's file names its process");
+        drop(held);
+        assert!(!file.exists(), "released, the file is gone");
+        fs::write(&file, "12345\n").unwrap(); // left by a killed process
+        drop(results.lock(&name).unwrap());
+        assert!(!file.exists(), "a stale file is taken over, then removed");
     }
 
     #[test]

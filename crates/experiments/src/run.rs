@@ -4,6 +4,7 @@
 use crate::csv_log::{CsvError, EpochCsv};
 use crate::data::LoadedData;
 use crate::figures::{self, FigureError, Marker, Series};
+use crate::messages::Message;
 use crate::results::{NameLock, ResultsDir, ResultsError, RunFiles, RunName, write_atomically};
 use crate::summary::{
     DatasetSummary, FinalResult, OptimizerSummary, RunStatus, RunSummary, TrainerSummary,
@@ -149,12 +150,12 @@ impl ResultsDir {
         request.config.validate()?;
         let name = match &request.name {
             Some(name) => name.clone(),
-            None => {
-                RunName::new(&request.config.default_name()).map_err(|message| ConfigError {
-                    field: "out".into(),
-                    message,
-                })?
-            }
+            None => RunName::new(&request.config.default_name()).map_err(|reason| {
+                ConfigError::new(
+                    "out",
+                    Message::new("option.out.invalid").arg("reason", reason),
+                )
+            })?,
         };
         std::fs::create_dir_all(self.path()).map_err(|source| ResultsError::Io {
             path: self.path().to_path_buf(),
@@ -202,16 +203,11 @@ impl PreparedRun {
         let config = &self.request.config;
         let x_train = data.train_rows(config.train_size);
         if x_train.nrows() < config.train_size {
-            return Err(ConfigError {
-                field: "train_size".into(),
-                message: format!(
-                    "the training-set size {} exceeds the {} training images loaded from {}",
-                    config.train_size,
-                    x_train.nrows(),
-                    data.dir.display()
-                ),
-            }
-            .into());
+            let detail = Message::new("option.train_size.loaded")
+                .arg("size", config.train_size)
+                .arg("images", x_train.nrows())
+                .arg("dir", data.dir.display());
+            return Err(ConfigError::new("train_size", detail).into());
         }
         let t_train = data.mnist.train.labels(config.train_size);
         let t_test = data.mnist.test.labels(data.mnist.test.len());
@@ -220,7 +216,7 @@ impl PreparedRun {
             config.network_config(x_train.ncols(), NUM_CLASSES),
             &mut rng,
         )?;
-        let mut optimizer = by_name::<f32>(&config.optimizer, config.lr)?;
+        let mut optimizer = by_name::<f32>(config.optimizer.name(), config.lr)?;
         let trainer_config = TrainerConfig {
             epochs: config.epochs,
             mini_batch_size: config.batch_size,
@@ -324,7 +320,7 @@ impl PreparedRun {
             },
             network: config.network_config(data.mnist.train.image_size(), NUM_CLASSES),
             optimizer: OptimizerSummary {
-                name: config.optimizer.clone(),
+                name: config.optimizer.to_string(),
                 learning_rate: config.learning_rate(),
             },
             trainer: TrainerSummary {

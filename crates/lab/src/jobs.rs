@@ -1,6 +1,7 @@
 //! The lab's shared state and its one worker: runs and experiments execute one at a time (each
 //! already uses every core), in a bounded queue.
 
+use crate::Limits;
 use crate::data::DataCache;
 use crate::experiments::{ExperimentSlot, ExperimentState};
 use crate::runs::{RunSlot, RunState, SlotObserver};
@@ -29,6 +30,22 @@ pub struct Registry {
     pub experiments: BTreeMap<&'static str, Arc<ExperimentSlot>>,
     /// Jobs not started yet, oldest first.
     pub queue: VecDeque<Job>,
+    /// Runs whose network is kept for Predict, least recently used first.
+    kept: VecDeque<Arc<RunSlot>>,
+}
+
+impl Registry {
+    /// Keeps `slot`'s network as the most recently used, dropping the least recently used
+    /// networks beyond `limit`.
+    pub fn keep_network(&mut self, slot: &Arc<RunSlot>, limit: usize) {
+        self.kept.retain(|kept| !Arc::ptr_eq(kept, slot));
+        self.kept.push_back(Arc::clone(slot));
+        while self.kept.len() > limit {
+            if let Some(oldest) = self.kept.pop_front() {
+                oldest.drop_network();
+            }
+        }
+    }
 }
 
 /// What the handlers and the worker share.
@@ -47,6 +64,8 @@ pub struct Shared {
     pub closing: AtomicBool,
     /// The source's commit, recorded in each run's summary.
     pub git_commit: Option<String>,
+    /// Timeouts and what is kept.
+    pub limits: Limits,
 }
 
 impl Shared {
@@ -56,6 +75,7 @@ impl Shared {
         data: DataCache,
         queue_limit: usize,
         git_commit: Option<String>,
+        limits: Limits,
     ) -> Self {
         Self {
             results,
@@ -65,6 +85,7 @@ impl Shared {
             queue_limit,
             closing: AtomicBool::new(false),
             git_commit,
+            limits,
         }
     }
 
@@ -73,9 +94,14 @@ impl Shared {
         self.registry.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Whether a job would be refused for want of room in the queue.
+    pub fn queue_is_full(&self, registry: &Registry) -> bool {
+        registry.queue.len() >= self.queue_limit
+    }
+
     /// Queues `job` unless the queue is full; wakes the worker.
     pub fn enqueue(&self, registry: &mut Registry, job: Job) -> Result<(), usize> {
-        if registry.queue.len() >= self.queue_limit {
+        if self.queue_is_full(registry) {
             return Err(self.queue_limit);
         }
         registry.queue.push_back(job);
@@ -129,7 +155,7 @@ pub fn work(shared: &Shared) {
     }
 }
 
-fn run(shared: &Shared, slot: &RunSlot) {
+fn run(shared: &Shared, slot: &Arc<RunSlot>) {
     if slot.stop.load(Ordering::SeqCst) {
         return; // stopped while queued: already marked
     }
@@ -150,7 +176,13 @@ fn run(shared: &Shared, slot: &RunSlot) {
         .prepare(request)
         .and_then(|prepared| prepared.train(&data, &mut SlotObserver(slot), &slot.stop));
     match outcome {
-        Ok(outcome) => slot.finish(outcome, &shared.results),
+        Ok(outcome) => {
+            // Registered before the end is announced, so a client told `done` can predict.
+            let mut registry = shared.registry();
+            if slot.finish(outcome, &shared.results) {
+                registry.keep_network(slot, shared.limits.kept_networks);
+            }
+        }
         Err(error) => slot.fail(RunState::Failed, Some(error.to_string()), &shared.results),
     }
 }

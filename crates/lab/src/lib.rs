@@ -8,6 +8,7 @@ mod experiments;
 mod guard;
 mod jobs;
 mod runs;
+mod server;
 
 pub use api::BODY_LIMIT;
 pub use experiments::{ExperimentInfo, ExperimentState};
@@ -40,6 +41,35 @@ pub struct LabOptions {
     pub queue_limit: usize,
     /// The source's commit, recorded in each run's summary.
     pub git_commit: Option<String>,
+    /// What a client may cost: timeouts, connections, networks kept.
+    pub limits: Limits,
+}
+
+/// Bounds on what clients and finished runs may hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest wait for a request's headers, from the moment the connection waits for one (an
+    /// idle connection is closed after it too).
+    pub header_timeout: Duration,
+    /// Longest wait for a request's whole body; beyond it the answer is 408.
+    pub body_timeout: Duration,
+    /// Most connections open at once (event streams included); more wait to be accepted.
+    pub max_connections: usize,
+    /// Most finished runs whose network is kept for Predict; the least recently used is
+    /// dropped first.
+    pub kept_networks: usize,
+}
+
+impl Default for Limits {
+    /// 10 s for headers and for a body, 512 connections, 8 networks.
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            kept_networks: 8,
+        }
+    }
 }
 
 impl LabOptions {
@@ -53,6 +83,7 @@ impl LabOptions {
             preloaded: None,
             queue_limit: 8,
             git_commit: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -104,20 +135,11 @@ impl Lab {
             DataCache::new(options.data, options.preloaded),
             options.queue_limit,
             options.git_commit,
+            options.limits,
         ));
-        let app = api::router(Arc::clone(&shared), address.port());
+        let app = api::router(Arc::clone(&shared), address);
         let (stop_serving, stopped) = tokio::sync::oneshot::channel::<()>();
-        runtime.spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(error) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                eprintln!("lab: the server stopped: {error}");
-            }
-        });
+        runtime.spawn(server::serve(listener, app, options.limits, stopped));
         let worker = std::thread::Builder::new()
             .name("lab-worker".into())
             .spawn({

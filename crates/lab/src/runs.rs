@@ -1,7 +1,8 @@
 //! Runs started from the lab, as they queue, train and finish; and what the API says of any run,
 //! from the lab or from `results/`.
 
-use scratchnet_experiments::network::MultiLayerNetExtend;
+use scratchnet_experiments::messages::Message;
+use scratchnet_experiments::network::{MultiLayerNetExtend, WeightInit};
 use scratchnet_experiments::trainer::EpochRecord;
 use scratchnet_experiments::{
     FinalResult, ResultsDir, RunConfig, RunName, RunObserver, RunOutcome, RunStatus, RunSummary,
@@ -103,6 +104,9 @@ pub struct RunInfo {
     pub final_result: FinalResult,
     /// Why it failed or diverged.
     pub error: Option<String>,
+    /// For a diverged run, the likely cause in its configuration and what to try
+    /// (`{"code", "params"}` of the message table).
+    pub advice: Option<Message>,
     /// Whether its network is in memory for predictions.
     pub has_network: bool,
     /// Its files.
@@ -178,14 +182,22 @@ impl RunSlot {
         progress.started = Some(Instant::now());
     }
 
-    /// It ended as `outcome` says; its network is kept for predictions.
-    pub fn finish(&self, outcome: RunOutcome, results: &ResultsDir) {
+    /// It ended as `outcome` says; its network is kept for predictions unless it diverged (a
+    /// network of NaNs predicts nothing). Whether it was kept.
+    pub fn finish(&self, outcome: RunOutcome, results: &ResultsDir) -> bool {
         let mut progress = self.progress();
         progress.state = RunState::of(outcome.status);
         progress.error = outcome.summary.error.clone();
         progress.summary = Some(outcome.summary);
-        progress.network = Some(Arc::new(outcome.network));
+        let keep = progress.state != RunState::Diverged;
+        progress.network = keep.then(|| Arc::new(outcome.network));
         self.announce_end(progress, results);
+        keep
+    }
+
+    /// Forgets its network (to bound memory); it predicts no more.
+    pub fn drop_network(&self) {
+        self.progress().network = None;
     }
 
     /// It could not run (or was stopped while queued: `RunState::Interrupted`).
@@ -269,6 +281,7 @@ impl RunSlot {
             epochs_planned: Some(self.config.epochs),
             final_result,
             error: progress.error.clone(),
+            advice: (progress.state == RunState::Diverged).then(|| divergence_advice(&self.config)),
             has_network: progress.network.is_some(),
             files: file_links(results, &self.name),
         }
@@ -299,8 +312,32 @@ pub fn info_from_summary(name: &RunName, summary: &RunSummary, results: &Results
         epochs_planned: Some(summary.trainer.epochs),
         final_result: summary.final_result.clone(),
         error: summary.error.clone(),
+        advice: (summary.status == RunStatus::Diverged)
+            .then(|| RunConfig::from_json(&summary.config).ok())
+            .flatten()
+            .map(|config| divergence_advice(&config)),
         has_network: false,
         files: file_links(results, name),
+    }
+}
+
+/// A fixed weight-init standard deviation from which this large up, the start alone can make
+/// the loss overflow (the book's figure 6-10 uses 1 to show saturation; He init is ≈ 0.05).
+const HUGE_INIT_STD: f64 = 0.5;
+
+/// The likely cause of a divergence, read from the configuration: a huge fixed weight init,
+/// else the learning rate.
+pub fn divergence_advice(config: &RunConfig) -> Message {
+    match config.weight_init {
+        WeightInit::Std(std) if std >= HUGE_INIT_STD => {
+            Message::new("run.advice.weight_init").arg("std", std)
+        }
+        _ => {
+            let lr = config.learning_rate();
+            Message::new("run.advice.lr")
+                .arg("lr", lr)
+                .arg("lower", lr / 10.0)
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 use scratchnet_experiments::datasets::DatasetKind;
 use scratchnet_experiments::{DataSource, LoadedData};
-use scratchnet_lab::{Lab, LabOptions};
+use scratchnet_lab::{Lab, LabOptions, Limits};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -21,11 +21,16 @@ struct TestLab {
 
 impl TestLab {
     fn start(queue_limit: usize) -> Self {
+        Self::start_with(queue_limit, Limits::default())
+    }
+
+    fn start_with(queue_limit: usize, limits: Limits) -> Self {
         let results = tempfile::tempdir().unwrap();
         let source = DataSource::new(results.path(), DatasetKind::Mnist, None, vec![]);
         let mut options = LabOptions::new(results.path().to_path_buf(), source);
         options.port = 0;
         options.queue_limit = queue_limit;
+        options.limits = limits;
         options.preloaded = Some(Arc::new(LoadedData::synthetic(600, 200, 7)));
         let lab = Lab::start(options).expect("the lab starts");
         let agent = ureq::Agent::config_builder()
@@ -183,6 +188,35 @@ fn the_page_and_the_configuration_are_served() {
     for asset in ["/lab.js", "/lab.css"] {
         assert_eq!(lab.agent.get(&lab.url(asset)).call().unwrap().status(), 200);
     }
+    // Every module the entry module imports, and the ones they import, is served.
+    let mut pending = vec!["/lab.js".to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(path) = pending.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let mut response = lab.agent.get(&lab.url(&path)).call().unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/javascript"),
+            "{path}"
+        );
+        let text = response.body_mut().read_to_string().unwrap();
+        // Resolved as the browser does: relative to the importing module.
+        let base = path[..=path.rfind('/').unwrap()].to_string();
+        for line in text.lines().filter(|line| line.starts_with("import ")) {
+            let module = line
+                .split("from './")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches("';");
+            pending.push(format!("{base}{module}"));
+        }
+    }
+    assert_eq!(seen.len(), 10, "the entry module and nine more: {seen:?}");
     let (status, config) = lab.get("/api/config");
     assert_eq!(status, 200);
     assert_eq!(
@@ -273,7 +307,12 @@ fn malformed_and_oversized_bodies_are_400_and_413_and_the_server_keeps_serving()
         "{{\"seed\": \"{}\"}}",
         "1".repeat(scratchnet_lab::BODY_LIMIT)
     );
-    let response = lab.agent.post(&lab.url("/api/runs")).send(huge).unwrap();
+    let response = lab
+        .agent
+        .post(&lab.url("/api/runs"))
+        .header("Content-Type", "application/json")
+        .send(huge)
+        .unwrap();
     let (status, error) = read_json(response);
     assert_eq!(status, 413, "{error}");
     let (status, _) = lab.get("/api/config");
@@ -294,6 +333,7 @@ fn other_hosts_and_other_sites_are_refused() {
         .agent
         .post(&lab.url("/api/runs"))
         .header("Origin", "https://evil.example")
+        .header("Content-Type", "application/json")
         .send(quick_run(2).to_string())
         .unwrap();
     let (status, body) = read_json(foreign);
@@ -309,6 +349,7 @@ fn other_hosts_and_other_sites_are_refused() {
         .agent
         .post(&lab.url("/api/validate"))
         .header("Origin", format!("http://localhost:{port}"))
+        .header("Content-Type", "application/json")
         .send("{}")
         .unwrap();
     assert_eq!(own.status(), 200);
@@ -588,4 +629,329 @@ fn an_experiment_runs_from_the_page_and_shows_its_verdict_and_figure() {
     assert_eq!(figure.headers()["content-type"], "image/svg+xml");
     let (status, _) = lab.delete("/api/experiments/weight-decay");
     assert_eq!(status, 409);
+}
+
+/// The lock files of the results directory.
+fn lock_files(results: &Path) -> Vec<String> {
+    std::fs::read_dir(results.join(".locks"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A POST of `body` with the given headers; its status and JSON.
+fn post_with(lab: &TestLab, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, Value) {
+    let mut request = lab.agent.post(&lab.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    read_json(request.send(body.to_string()).unwrap())
+}
+
+#[test]
+fn only_the_exact_origins_served_may_change_anything() {
+    let lab = TestLab::start(8);
+    let port = lab.lab.address().port();
+    let json = ("Content-Type", "application/json");
+    for (origin, status) in [
+        (format!("http://localhost:{port}"), 200),
+        (format!("http://127.0.0.1:{port}"), 200),
+        (format!("http://[::1]:{port}"), 200),
+        (format!("http://1.2.3.4:{port}"), 403),
+        (format!("http://192.168.1.5:{port}"), 403),
+        (format!("https://localhost:{port}"), 403),
+        (format!("http://localhost:{}", port.wrapping_add(1)), 403),
+        ("http://localhost".to_string(), 403),
+        ("null".to_string(), 403),
+    ] {
+        let (got, body) = post_with(&lab, "/api/validate", &[json, ("Origin", &origin)], "{}");
+        assert_eq!(got, status, "{origin}: {body}");
+    }
+    let (status, body) = post_with(
+        &lab,
+        "/api/runs",
+        &[json, ("Origin", &format!("http://1.2.3.4:{port}"))],
+        &quick_run(2).to_string(),
+    );
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(lab.get("/api/runs").1["runs"], json!([]), "no run started");
+}
+
+#[test]
+fn a_body_not_declared_as_json_is_415() {
+    let lab = TestLab::start(8);
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
+        for path in [
+            "/api/validate",
+            "/api/runs",
+            "/api/predict",
+            "/api/experiments",
+        ] {
+            let headers: Vec<(&str, &str)> = content_type
+                .map(|value| ("Content-Type", value))
+                .into_iter()
+                .collect();
+            let (status, body) = post_with(&lab, path, &headers, "{}");
+            assert_eq!(status, 415, "{path} {content_type:?}: {body}");
+        }
+    }
+    let charset = ("Content-Type", "application/json; charset=utf-8");
+    assert_eq!(post_with(&lab, "/api/validate", &[charset], "{}").0, 200);
+    assert!(lock_files(lab.results.path()).is_empty());
+}
+
+/// Reads until the server closes the connection (or 30 s pass): what it sent.
+fn read_until_closed(stream: &mut TcpStream) -> Result<String, std::io::Error> {
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut received = Vec::new();
+    stream.read_to_end(&mut received)?;
+    Ok(String::from_utf8_lossy(&received).into_owned())
+}
+
+#[test]
+fn slow_and_idle_clients_are_cut_off_and_others_still_served() {
+    let limits = Limits {
+        header_timeout: Duration::from_millis(300),
+        body_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let lab = TestLab::start_with(8, limits);
+    let port = lab.lab.address().port();
+    let connect = || TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // Idle: never sends anything.
+    let mut idle = connect();
+    assert_eq!(
+        read_until_closed(&mut idle).expect("closed, not timed out"),
+        ""
+    );
+    // Slow headers: one header line, then nothing.
+    let mut slow = connect();
+    write!(
+        slow,
+        "GET /api/config HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+    )
+    .unwrap();
+    let answer = read_until_closed(&mut slow).expect("closed, not timed out");
+    assert!(!answer.contains("200 OK"), "{answer}");
+    // A body announced far larger than what comes.
+    let mut stuck = connect();
+    write!(
+        stuck,
+        "POST /api/validate HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{{}}"
+    )
+    .unwrap();
+    let answer = read_until_closed(&mut stuck).expect("answered and closed");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert_eq!(lab.get("/api/config").0, 200, "still serving");
+}
+
+#[test]
+fn an_event_stream_outlives_the_idle_timeout() {
+    let limits = Limits {
+        header_timeout: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let lab = TestLab::start_with(8, limits);
+    let id = lab.start_run(json!({ "hidden": [64, 64], "epochs": 30 }));
+    let events = lab.events(&id);
+    assert_eq!(events.len(), 31, "every epoch and the end");
+}
+
+#[test]
+fn at_most_n_networks_are_kept_least_recently_used_dropped() {
+    let limits = Limits {
+        kept_networks: 2,
+        ..Limits::default()
+    };
+    let lab = TestLab::start_with(8, limits);
+    let ids: Vec<String> = (0..3)
+        .map(|seed| {
+            let mut options = quick_run(1);
+            options["seed"] = json!(seed);
+            let id = lab.start_run(options);
+            lab.wait_finished(&id);
+            id
+        })
+        .collect();
+    let kept = |lab: &TestLab| -> Vec<String> {
+        let (_, list) = lab.get("/api/runs");
+        list["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|run| run["has_network"] == true)
+            .map(|run| run["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(kept(&lab), [ids[1].clone(), ids[2].clone()]);
+    // Predicting with the older one makes it the most recently used.
+    let (status, body) = lab.post(
+        "/api/predict",
+        &json!({ "pixels": vec![0.5; 784], "runs": [ids[1]] }),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["predictions"].as_array().unwrap().len(), 1);
+    let mut options = quick_run(1);
+    options["seed"] = json!(3);
+    let newest = lab.start_run(options);
+    lab.wait_finished(&newest);
+    assert_eq!(kept(&lab), [ids[1].clone(), newest]);
+    let (_, body) = lab.post("/api/predict", &json!({ "pixels": vec![0.5; 784] }));
+    assert_eq!(body["predictions"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn no_lock_file_is_left_after_a_refused_or_finished_run() {
+    let lab = TestLab::start(1);
+    let running = lab.start_run(json!({ "hidden": [64, 64], "epochs": 2000, "out": "long" }));
+    lab.wait_epochs(&running, 1);
+    let queued = lab.start_run(json!({ "epochs": 3, "out": "waiting" }));
+    for attempt in 0..5 {
+        let (status, _) = lab.post(
+            "/api/runs",
+            &json!({ "epochs": 3, "out": format!("x{attempt}") }),
+        );
+        assert_eq!(status, 429);
+    }
+    let (status, _) = lab.post("/api/runs", &json!({ "epochs": 3, "out": "long" }));
+    assert_eq!(status, 409);
+    assert_eq!(
+        lock_files(lab.results.path()),
+        ["long.lock"],
+        "only the running run's"
+    );
+    lab.delete(&format!("/api/runs/{queued}"));
+    lab.delete(&format!("/api/runs/{running}"));
+    lab.wait_finished(&running);
+    let done = lab.start_run(quick_run(1));
+    lab.wait_finished(&done);
+    assert_eq!(lock_files(lab.results.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_diverged_run_does_not_predict_and_its_advice_names_the_cause() {
+    let lab = TestLab::start(8);
+    let huge_init = lab
+        .start_run(json!({ "hidden": [64, 64, 64], "epochs": 3, "weight_init": 1e15, "lr": 0.01 }));
+    let huge_lr = lab.start_run(json!({ "hidden": [64, 64, 64], "epochs": 3, "lr": 1e6 }));
+    for (id, code) in [
+        (&huge_init, "run.advice.weight_init"),
+        (&huge_lr, "run.advice.lr"),
+    ] {
+        let run = lab.wait_finished(id);
+        assert_eq!(run["state"], "diverged", "{run}");
+        assert_eq!(run["has_network"], false);
+        assert_eq!(run["advice"]["code"], code, "{run}");
+    }
+    let (status, body) = lab.post("/api/predict", &json!({ "pixels": vec![0.5; 784] }));
+    assert_eq!(status, 200);
+    assert_eq!(body["predictions"], json!([]));
+}
+
+#[test]
+fn headers_strictness_and_the_icon() {
+    let lab = TestLab::start(8);
+    let config = lab.agent.get(&lab.url("/api/config")).call().unwrap();
+    assert_eq!(config.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(config.headers()["cache-control"], "no-store");
+    let missing = lab.agent.get(&lab.url("/api/nope")).call().unwrap();
+    assert_eq!(missing.headers()["cache-control"], "no-store");
+    let id = lab.start_run(quick_run(1));
+    lab.wait_finished(&id);
+    let svg = lab
+        .agent
+        .get(&lab.url(&format!("/api/runs/{id}/files/svg")))
+        .call()
+        .unwrap();
+    let policy = svg.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    assert_eq!(svg.headers()["x-content-type-options"], "nosniff");
+    let (status, body) = lab.post("/api/validate", &json!({ "wat": [1] }));
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("wat")),
+        "{body}"
+    );
+    assert!(
+        body["error"].as_str().unwrap().contains("unknown option"),
+        "{body}"
+    );
+    let (status, body) = lab.post("/api/validate", &json!({ "hidden": vec![1; 20_000] }));
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("hidden")),
+        "{body}"
+    );
+    let icon = lab.agent.get(&lab.url("/favicon.ico")).call().unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/x-icon");
+    let bytes = icon.into_body().read_to_vec().unwrap();
+    assert_eq!(&bytes[..4], &[0, 0, 1, 0], "an ICO file");
+}
+
+#[test]
+fn errors_and_messages_come_in_the_language_asked_for() {
+    let lab = TestLab::start(1);
+    let running = lab.start_run(json!({ "hidden": [64, 64], "epochs": 2000, "out": "long" }));
+    lab.wait_epochs(&running, 1);
+    let json = ("Content-Type", "application/json");
+    let busy = json!({ "epochs": 3, "out": "long" }).to_string();
+    let (status, body) = post_with(
+        &lab,
+        "/api/runs",
+        &[json, ("Accept-Language", "ja,en;q=0.5")],
+        &busy,
+    );
+    assert_eq!(status, 409);
+    assert_eq!(body["code"], "run.busy.here");
+    assert!(body["error"].as_str().unwrap().contains("実行中"), "{body}");
+    let (_, body) = post_with(
+        &lab,
+        "/api/runs?lang=en",
+        &[json, ("Accept-Language", "ja")],
+        &busy,
+    );
+    assert_eq!(
+        body["error"],
+        "a run named long is already queued or running"
+    );
+    let (status, body) = post_with(
+        &lab,
+        "/api/validate",
+        &[json, ("Accept-Language", "ja")],
+        &json!({ "dropout": 1.5 }).to_string(),
+    );
+    assert_eq!(
+        (status, body["field"].as_str()),
+        (400, Some("dropout")),
+        "{body}"
+    );
+    let error = body["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("dropout: ") && !error.is_ascii(),
+        "{body}"
+    );
+    let (_, options) = lab.get("/api/options?lang=ja");
+    assert_eq!(options["lang"], "ja");
+    assert!(
+        options["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["name"] == "dropout")
+    );
+    let (_, table) = lab.get("/api/messages?lang=ja");
+    assert_eq!(table["lang"], "ja");
+    assert_eq!(table["messages"]["lang.name"], "日本語");
+    lab.delete(&format!("/api/runs/{running}"));
+    lab.wait_finished(&running);
 }

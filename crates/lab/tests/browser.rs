@@ -59,6 +59,7 @@ fn a_learner_trains_compares_stops_predicts_and_reads_japanese() {
         let page = Page {
             client: client.clone(),
             shots: screenshots.clone(),
+            step: std::cell::Cell::new("opening the page"),
         };
         // The browser is closed whatever happens; then a failure is reported as it was.
         let outcome = AssertUnwindSafe(scenario(&page, &lab.url(), results.path()))
@@ -68,7 +69,13 @@ fn a_learner_trains_compares_stops_predicts_and_reads_japanese() {
             eprintln!("closing the browser: {error}");
         }
         if let Err(panic) = outcome {
-            std::panic::resume_unwind(panic);
+            // The failure names the step it happened in.
+            let detail = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|text| text.to_string()))
+                .unwrap_or_default();
+            panic!("step \"{}\" failed: {detail}", page.step.get());
         }
     });
     drop(driver);
@@ -76,6 +83,7 @@ fn a_learner_trains_compares_stops_predicts_and_reads_japanese() {
 }
 
 async fn scenario(page: &Page, url: &str, results: &Path) {
+    page.step("the page opens with the API's defaults");
     page.set_viewport(1280, 800).await;
     page.client.goto(url).await.expect("the page opens");
     page.wait_until("the form shows the defaults of the API", || async move {
@@ -88,6 +96,35 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     );
     page.screenshot("01-page").await;
 
+    page.step("the run button is in view at 1280 × 900");
+    page.set_viewport(1280, 900).await;
+    page.scroll_to("body").await;
+    let in_view = page
+        .script("const r = document.querySelector('#run-button').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight;")
+        .await;
+    assert_eq!(in_view, json!(true), "the Run button is below the fold");
+    page.set_viewport(1280, 800).await;
+
+    page.step("tick labels print their values exactly");
+    let exact = page
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             import('/js/charts.js').then((charts) => {
+               const bad = [];
+               for (let count = 3; count <= 12; count += 1) {
+                 for (const max of [1, 2.3, 301]) {
+                   const ticks = charts.niceTicks(0, max, count);
+                   const decimals = charts.tickDecimals(ticks);
+                   for (const tick of ticks) if (Number(tick.toFixed(decimals)) !== tick) bad.push(tick);
+                 }
+               }
+               done(bad);
+             });",
+        )
+        .await;
+    assert_eq!(exact, json!([]), "ticks whose label is not their value");
+
+    page.step("an invalid value shows the server's message, then clears");
     // An invalid value shows the server's own one-line message under its field.
     page.fill("#option-dropout", "1.5").await;
     page.wait_until(
@@ -101,7 +138,19 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     .await;
     page.script("document.querySelector('#option-dropout').scrollIntoView({block: 'center', behavior: 'instant'})").await;
     page.screenshot("01b-invalid-option").await;
+    // Run with the bad value: the form says so; fixed, the complaint goes.
+    page.click("#run-button").await;
+    page.wait_until("the run is refused as invalid", || async move {
+        page.attr("#run-message", "data-kind").await == "error"
+    })
+    .await;
+    page.fill("#option-dropout", "0.2").await;
+    page.wait_until("the form's complaint clears once fixed", || async move {
+        page.text("#run-message").await.is_empty() && page.text("#error-dropout").await.is_empty()
+    })
+    .await;
 
+    page.step("a run with dropout 0.2 finishes with the CSV's accuracies");
     // 1. Dropout 0.2, 31 epochs: run it and watch it finish.
     let first = "dropout0.2-e31-seed0";
     page.fill("#option-dropout", "0.2").await;
@@ -125,6 +174,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
         csv.display()
     );
 
+    page.step("a run without dropout, then both overlaid");
     // 2. The same without dropout, then both overlaid.
     let second = "nodropout-e31-seed0";
     page.fill("#option-dropout", "0").await;
@@ -164,6 +214,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
         assert_eq!(response.status(), 200, "{file}");
     }
 
+    page.step("the book's overfitting run");
     // 3. The book's overfitting experiment (§6.4.1: 300 images, 301 epochs, no dropout), caught
     // half drawn: the README's picture. On a fast machine it may be over before the shot; that
     // is fine for a picture.
@@ -185,6 +236,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     page.wait_for_finished_run(nodropout, "completed", 301)
         .await;
 
+    page.step("figure 6-23 in one click");
     // 4. Figure 6-23 in one click: the run with dropout 0.2 is missing, so it starts (and the
     // live panel follows it); both are overlaid.
     let book = "dropout0.2-seed0";
@@ -198,6 +250,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     page.scroll_to("#overlay-title").await;
     page.screenshot("05-fig-6-23").await;
 
+    page.step("a long run, stopped");
     // 5. A long run (301 epochs of 10,000 images), stopped after a few epochs.
     page.fill("#option-train_size", LONG_RUN_TRAIN_SIZE).await;
     page.fill("#option-dropout", "0.2").await;
@@ -216,6 +269,14 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     );
     page.click("#stop-button").await;
     page.wait_for_finished_run(long, "interrupted", 0).await;
+    page.wait_until(
+        "the stop message gives way to how the run ended",
+        || async move {
+            let message = page.text("#live-message").await;
+            !message.contains("end of this epoch") && !message.is_empty()
+        },
+    )
+    .await;
     page.screenshot("07-stopped").await;
     let lines = std::fs::read_to_string(results.join(format!("{long}.csv")))
         .expect("the stopped run's CSV")
@@ -226,6 +287,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
         "the stopped run's CSV has {lines} lines, expected a header and fewer than 301 epochs"
     );
 
+    page.step("a drawn digit, then a test image, predicted");
     // 6. A digit drawn with the mouse: every finished run gives ten probabilities.
     page.scroll_to("#predict").await;
     page.draw_seven().await;
@@ -254,6 +316,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     page.check_predictions(&finished).await;
     page.screenshot("09-predict-test-image").await;
 
+    page.step("a quick experiment shows its figure and verdict");
     // 7. An experiment, quick: its progress, then its figure and verdict.
     page.click("#experiment-dropout [data-action=quick]").await;
     page.wait_until("the dropout experiment shows its figure and verdict", || async move {
@@ -272,6 +335,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     page.scroll_to("#experiment-dropout").await;
     page.screenshot("10-experiment").await;
 
+    page.step("the page in Japanese");
     // 8. Japanese, without reloading.
     page.click("#lang-switch").await;
     assert_eq!(
@@ -289,6 +353,14 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     assert_eq!(page.text("#run-state").await, "中断");
     assert_eq!(page.attr("#run-state", "data-state").await, "interrupted");
     assert_eq!(page.text("#lang-switch").await, "English");
+    // A bad value: the server's message, in Japanese.
+    page.fill("#option-dropout", "1.5").await;
+    page.wait_until(
+        "the dropout field shows the server's message in Japanese",
+        || async move { page.text("#error-dropout").await.contains("Dropout の比率") },
+    )
+    .await;
+    page.fill("#option-dropout", "0.2").await;
     page.scroll_to("body").await;
     page.screenshot("11-japanese").await;
     page.scroll_to("#runs").await;
@@ -296,6 +368,7 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     page.scroll_to("#experiments").await;
     page.screenshot("13-japanese-experiments").await;
 
+    page.step("nothing from elsewhere, nothing sideways");
     // Everything came from the lab itself: no other origin was contacted.
     let foreign = page
         .script(
@@ -329,9 +402,17 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
 struct Page {
     client: Client,
     shots: PathBuf,
+    /// The step of the scenario under way, named in a failure.
+    step: std::cell::Cell<&'static str>,
 }
 
 impl Page {
+    /// Marks the start of a step of the scenario.
+    fn step(&self, name: &'static str) {
+        eprintln!("step: {name}");
+        self.step.set(name);
+    }
+
     /// Sizes the window so that the page itself gets `width` × `height` CSS pixels.
     async fn set_viewport(&self, width: u32, height: u32) {
         let chrome = self
@@ -382,6 +463,13 @@ impl Page {
             .find_all(Locator::Css(selector))
             .await
             .map_or(0, |elements| elements.len())
+    }
+
+    async fn script_async(&self, script: &str) -> Value {
+        self.client
+            .execute_async(script, vec![])
+            .await
+            .unwrap_or_else(|error| panic!("running {script:?}: {error}"))
     }
 
     async fn script(&self, script: &str) -> Value {

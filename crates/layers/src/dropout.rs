@@ -25,6 +25,53 @@ pub enum DropoutMode {
     Inverted,
 }
 
+impl DropoutMode {
+    /// Every mode, the book's first.
+    pub const ALL: [Self; 2] = [Self::Book, Self::Inverted];
+
+    /// The mode's name: `book` or `inverted` (as serde writes it).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Book => "book",
+            Self::Inverted => "inverted",
+        }
+    }
+}
+
+impl std::fmt::Display for DropoutMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error of parsing a [`DropoutMode`]: not one of its names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownDropoutMode(pub String);
+
+impl std::fmt::Display for UnknownDropoutMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown dropout mode {:?}: expected book or inverted",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownDropoutMode {}
+
+/// A mode's name, ASCII case and surrounding spaces ignored.
+impl std::str::FromStr for DropoutMode {
+    type Err = UnknownDropoutMode;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|mode| mode.name().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| UnknownDropoutMode(text.to_owned()))
+    }
+}
+
 /// The book's `Dropout(dropout_ratio)` (§6.4.3, fig. 6-22): training drops each unit with
 /// probability `dropout_ratio`; it draws its masks from its own seeded [`Rng`].
 #[derive(Clone, Debug)]

@@ -64,7 +64,7 @@ mod test_support;
 
 pub use affine::Affine;
 pub use batch_normalization::{BatchNormalization, EPSILON as BATCH_NORM_EPSILON};
-pub use dropout::{Dropout, DropoutMode};
+pub use dropout::{Dropout, DropoutMode, UnknownDropoutMode};
 pub use elementwise::{ColumnOp, Elementwise, apply_column_ops};
 pub use inference::{Evaluation, INFERENCE_CHUNK_ROWS, Inference, InferenceBuffers, Stage};
 pub use network::Network;

@@ -18,6 +18,11 @@ pub enum Activation {
     Sigmoid,
 }
 
+impl Activation {
+    /// Every activation, the book's default first.
+    pub const ALL: [Self; 2] = [Self::Relu, Self::Sigmoid];
+}
+
 impl FromStr for Activation {
     type Err = NetworkError;
     fn from_str(name: &str) -> Result<Self, Self::Err> {

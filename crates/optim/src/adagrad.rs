@@ -32,6 +32,8 @@ impl<T: Float> AdaGrad<T> {
     pub const NAME: &'static str = "adagrad";
     /// The book's default `lr`.
     pub const DEFAULT_LEARNING_RATE: f64 = 0.01;
+    /// Buffers kept per parameter (each the parameter's shape).
+    pub const STATE_BUFFERS: usize = State::<T, 1>::BUFFERS;
 
     /// AdaGrad with learning rate `learning_rate`.
     pub fn new(learning_rate: f64) -> Self {

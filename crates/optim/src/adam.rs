@@ -48,6 +48,8 @@ impl<T: Float> Adam<T> {
     pub const NAME: &'static str = "adam";
     /// The book's default `lr`.
     pub const DEFAULT_LEARNING_RATE: f64 = 0.001;
+    /// Buffers kept per parameter (each the parameter's shape).
+    pub const STATE_BUFFERS: usize = State::<T, 2>::BUFFERS;
     /// The book's default `beta1`.
     pub const DEFAULT_BETA1: f64 = 0.9;
     /// The book's default `beta2`.

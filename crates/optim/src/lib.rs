@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod checks;
+mod kind;
 mod momentum_method;
 mod registry;
 mod state;

@@ -44,6 +44,8 @@ impl<T: Float, S: VelocityStep> MomentumMethod<T, S> {
     pub const NAME: &'static str = S::NAME;
     /// The book's default `lr`.
     pub const DEFAULT_LEARNING_RATE: f64 = 0.01;
+    /// Buffers kept per parameter (each the parameter's shape).
+    pub const STATE_BUFFERS: usize = State::<T, 1>::BUFFERS;
     /// The book's default `momentum`.
     pub const DEFAULT_MOMENTUM: f64 = 0.9;
 

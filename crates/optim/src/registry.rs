@@ -7,7 +7,7 @@
 
 /// Generates everything that names all the optimizers from one list of `Variant(Type)` entries,
 /// in the book's order. Each listed type must provide `NAME` (the variant's name in lowercase,
-/// which is also its serde tag), `DEFAULT_LEARNING_RATE`, `new(learning_rate)`, `validate()`
+/// which is also its serde tag), `DEFAULT_LEARNING_RATE`, `STATE_BUFFERS`, `new(learning_rate)`, `validate()`
 /// and `reset()`, and implement [`Optimizer`](crate::Optimizer); `T` is the scalar type.
 macro_rules! optimizers {
     ($($(#[$variant_doc:meta])* $Variant:ident($Type:ty),)+) => {
@@ -26,9 +26,35 @@ macro_rules! optimizers {
             $($(#[$variant_doc])* $Variant($Type),)+
         }
 
+        /// Which optimizer, without its state or hyperparameters: what a run configuration
+        /// names. Parsed (case-insensitively) and printed as [`OPTIMIZER_NAMES`], serialised
+        /// as that name.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum OptimizerKind {
+            $(
+                #[doc = concat!("[`", stringify!($Variant), "`](crate::", stringify!($Variant), ").")]
+                $Variant,
+            )+
+        }
+
+        impl OptimizerKind {
+            /// Every optimizer, in the book's order.
+            pub const ALL: [Self; OPTIMIZER_COUNT] = [$(Self::$Variant),+];
+        }
+
         impl<T: ::scratchnet_tensor::Float> AnyOptimizer<T> {
             /// Every optimizer's `NAME` (the same for every `T`).
             const NAMES: [&'static str; OPTIMIZER_COUNT] = [$(<$Type>::NAME),+];
+
+            /// Every optimizer's `STATE_BUFFERS` (the same for every `T`).
+            pub(crate) const STATE_BUFFERS: [usize; OPTIMIZER_COUNT] = [$(<$Type>::STATE_BUFFERS),+];
+
+            /// Which optimizer this is.
+            pub fn kind(&self) -> OptimizerKind {
+                match self {
+                    $(Self::$Variant(_) => OptimizerKind::$Variant,)+
+                }
+            }
 
             /// The optimizer's name, as in [`OPTIMIZER_NAMES`].
             pub fn name(&self) -> &'static str {

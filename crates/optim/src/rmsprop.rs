@@ -36,6 +36,8 @@ impl<T: Float> RmsProp<T> {
     pub const NAME: &'static str = "rmsprop";
     /// The book's default `lr`.
     pub const DEFAULT_LEARNING_RATE: f64 = 0.01;
+    /// Buffers kept per parameter (each the parameter's shape).
+    pub const STATE_BUFFERS: usize = State::<T, 1>::BUFFERS;
     /// The book's default `decay_rate`.
     pub const DEFAULT_DECAY_RATE: f64 = 0.99;
 

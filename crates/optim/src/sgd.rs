@@ -25,6 +25,8 @@ impl Sgd {
     pub const NAME: &'static str = "sgd";
     /// The book's default `lr`.
     pub const DEFAULT_LEARNING_RATE: f64 = 0.01;
+    /// Buffers kept per parameter: none, SGD keeps no state.
+    pub const STATE_BUFFERS: usize = 0;
 
     /// SGD with learning rate `learning_rate`.
     pub const fn new(learning_rate: f64) -> Self {

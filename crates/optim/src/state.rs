@@ -22,6 +22,9 @@ pub(crate) struct State<T: Float, const SLOTS: usize> {
 }
 
 impl<T: Float, const SLOTS: usize> State<T, SLOTS> {
+    /// Buffers kept per parameter, each the parameter's shape: what the optimizer costs in memory.
+    pub(crate) const BUFFERS: usize = SLOTS;
+
     /// No state yet: every parameter starts from zeros.
     pub(crate) const fn new() -> Self {
         Self {

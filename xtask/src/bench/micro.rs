@@ -51,7 +51,7 @@ pub fn seed_config() -> RunConfig {
 pub fn network_for(config: &RunConfig) -> Result<(MultiLayerNetExtend<f32>, AnyOptimizer<f32>)> {
     let mut rng = random::seeded(config.seed);
     let network = MultiLayerNetExtend::<f32>::new(config.mnist_network(), &mut rng)?;
-    let optimizer = by_name::<f32>(&config.optimizer, Some(config.learning_rate()))?;
+    let optimizer = by_name::<f32>(config.optimizer.name(), Some(config.learning_rate()))?;
     Ok((network, optimizer))
 }
 

@@ -14,34 +14,67 @@ use std::sync::Arc;
 
 type Lab = State<Arc<Shared>>;
 
-/// `POST /api/predict` with `{"pixels": [784 values in 0..1]}`: the ten probabilities of every
-/// finished run of this session that kept its network.
+/// `POST /api/predict` with `{"pixels": [784 values in 0..1]}` (and optionally `"runs": [names]`
+/// to ask only those): the ten probabilities of every finished run of this session that kept
+/// its network. The networks asked become the most recently used.
 pub async fn predict(
     State(shared): Lab,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let pixels = image(&body)?;
+    let chosen = chosen_runs(&body)?;
     let x = Matrix::from_row_slice(1, IMAGE_PIXELS, &pixels);
-    let networks: Vec<(String, _)> = shared
-        .registry()
-        .runs
-        .iter()
-        .filter_map(|(name, slot)| slot.network().map(|network| (name.clone(), network)))
-        .collect();
+    let networks: Vec<(String, _)> = {
+        let mut registry = shared.registry();
+        let slots: Vec<_> = registry
+            .runs
+            .iter()
+            .filter(|(name, _)| chosen.as_ref().is_none_or(|chosen| chosen.contains(*name)))
+            .filter(|(_, slot)| slot.network().is_some())
+            .map(|(name, slot)| (name.clone(), Arc::clone(slot)))
+            .collect();
+        for (_, slot) in &slots {
+            registry.keep_network(slot, shared.limits.kept_networks);
+        }
+        slots
+            .into_iter()
+            .filter_map(|(name, slot)| slot.network().map(|network| (name, network)))
+            .collect()
+    };
     let predictions: Vec<Value> = networks
         .into_iter()
         .filter(|(_, network)| network.config().input_size == IMAGE_PIXELS)
-        .map(|(run, network)| {
+        .filter_map(|(run, network)| {
             let mut probabilities = Matrix::zeros(0, 0);
             softmax_rows(&network.predict(&x), &mut probabilities);
             let probabilities: Vec<f32> = probabilities.row(0).iter().copied().collect();
+            if !probabilities.iter().all(|p| p.is_finite()) {
+                return None; // a network gone to NaN predicts nothing
+            }
             let predicted = (0..probabilities.len())
                 .max_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]))
                 .unwrap_or(0);
-            json!({ "run": run, "probabilities": probabilities, "predicted": predicted })
+            Some(json!({ "run": run, "probabilities": probabilities, "predicted": predicted }))
         })
         .collect();
     Ok(Json(json!({ "predictions": predictions })))
+}
+
+/// The runs a request asks for by name (`"runs"`), or `None` for all.
+fn chosen_runs(body: &Value) -> Result<Option<Vec<String>>, ApiError> {
+    match body.get("runs") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(names)) => names
+            .iter()
+            .map(|name| name.as_str().map(String::from))
+            .collect::<Option<Vec<_>>>()
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid_option("runs", "expected a list of run names")),
+        Some(_) => Err(ApiError::invalid_option(
+            "runs",
+            "expected a list of run names",
+        )),
+    }
 }
 
 /// The 784 pixels of a request, each a finite number in [0, 1].

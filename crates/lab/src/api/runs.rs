@@ -11,6 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
+use scratchnet_experiments::messages::Message;
 use scratchnet_experiments::{
     ExperimentName, FIELDS, ResultsError, RunConfig, RunName, RunSummary, TRAIN_IMAGES,
     options::MAX_EPOCHS, read_epochs,
@@ -22,6 +23,14 @@ use std::sync::atomic::Ordering;
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 
 type Lab = State<Arc<Shared>>;
+
+/// `GET /api/options`: every run option described once (name, kind, default, choices, the
+/// book's section and argument name, help) in the language the request asks for.
+pub async fn options(request: axum::extract::Request) -> Json<Value> {
+    Json(scratchnet_experiments::options::describe(
+        super::headers::request_lang(&request),
+    ))
+}
 
 /// The options with their defaults, and the lists the form offers.
 pub async fn config() -> Json<Value> {
@@ -47,15 +56,49 @@ fn parse_request(body: Value) -> Result<(RunConfig, RunName), ApiError> {
         return Err(ApiError::bad_request("expected a JSON object of options"));
     };
     let out = options.remove("out");
-    let config = RunConfig::from_json(&Value::Object(options))
-        .map_err(|error| ApiError::invalid_option(&error.field, &error.message))?;
-    let name = match out {
-        None | Some(Value::Null) => RunName::new(&config.default_name()),
-        Some(Value::String(text)) => RunName::new(&text),
-        Some(other) => Err(format!("expected a run name, got {other}")),
+    // An unknown option is named as such, whatever its value.
+    if let Some(field) = options
+        .keys()
+        .find(|field| !FIELDS.contains(&field.as_str()))
+    {
+        let detail = Message::new("option.unknown")
+            .arg("got", format!("{field:?}"))
+            .arg("options", FIELDS.join(", "));
+        return Err(ApiError::invalid_detail(field, detail));
     }
-    .map_err(|message| ApiError::invalid_option("out", &message))?;
+    let config = RunConfig::from_json(&Value::Object(options))
+        .map_err(|error| ApiError::invalid_detail(&error.field, error.detail))?;
+    let name = match out {
+        None | Some(Value::Null) => default_name(&config)?,
+        Some(Value::String(text)) => {
+            RunName::new(&text).map_err(|message| ApiError::invalid_option("out", &message))?
+        }
+        Some(other) => Err(ApiError::invalid_option(
+            "out",
+            &format!("expected a run name, got {other}"),
+        ))?,
+    };
     Ok((config, name))
+}
+
+/// The name made from the options; when it is too long to be a file name, the options that
+/// make it long are blamed (the hidden layers, unless they are short), not `out`.
+fn default_name(config: &RunConfig) -> Result<RunName, ApiError> {
+    RunName::new(&config.default_name()).map_err(|_| {
+        let field = if config.hidden.len() > 8 {
+            "hidden"
+        } else {
+            "out"
+        };
+        ApiError::invalid_option(
+            field,
+            &format!(
+                "the run name made from these options is too long ({} hidden layers): use fewer \
+                 layers or give the run a name (out)",
+                config.hidden.len()
+            ),
+        )
+    })
 }
 
 /// `POST /api/validate`: the whole configuration and its run name, or the first bad option.
@@ -73,25 +116,39 @@ pub async fn start(State(shared): Lab, JsonBody(body): JsonBody) -> Result<Respo
         .get(name.as_str())
         .is_some_and(|slot| !slot.state().is_finished());
     if busy {
-        return Err(ApiError::conflict(format!(
-            "a run named {name} is already queued or running"
-        )));
+        return Err(ApiError::localized(
+            StatusCode::CONFLICT,
+            Message::new("run.busy.here").arg("name", &name),
+        ));
     }
-    // Another process (a `cargo xtask train`) writing this name: refuse now, not later.
-    if let Err(error @ ResultsError::Busy { .. }) = shared.results.lock(&name) {
-        return Err(ApiError::conflict(error.to_string()));
+    if shared.queue_is_full(&registry) {
+        return Err(queue_full(shared.queue_limit));
+    }
+    // Another process (a `cargo xtask train`) writing this name: refuse now, not later. The
+    // probe's lock file goes with the probe.
+    if let Err(ResultsError::Busy { pid, dir, .. }) = shared.results.lock(&name) {
+        let message = match pid {
+            Some(pid) => Message::new("run.busy.process").arg("pid", pid),
+            None => Message::new("run.busy.elsewhere"),
+        };
+        let message = message.arg("name", &name).arg("dir", dir.display());
+        return Err(ApiError::localized(StatusCode::CONFLICT, message));
     }
     let slot = Arc::new(RunSlot::new(name.clone(), config));
     shared
         .enqueue(&mut registry, Job::Run(Arc::clone(&slot)))
-        .map_err(|limit| {
-            ApiError::too_many(format!(
-                "the queue is full ({limit} jobs waiting): wait for one to finish or stop one"
-            ))
-        })?;
+        .map_err(queue_full)?;
     registry.runs.insert(name.to_string(), slot);
     let body = json!({ "id": name.to_string(), "name": name.to_string() });
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+}
+
+/// 429, in the request's language.
+fn queue_full(limit: usize) -> ApiError {
+    ApiError::localized(
+        StatusCode::TOO_MANY_REQUESTS,
+        Message::new("run.queue_full").arg("limit", limit),
+    )
 }
 
 /// `GET /api/runs`: every run of the results directory and of this session.
