@@ -15,6 +15,21 @@ pub trait Real: Float + Element {}
 impl Real for f32 {}
 impl Real for f64 {}
 
+/// A 2-D array of `T` (any strides) as a matrix; `name` is the argument the message names.
+pub fn read_matrix<T: Real>(value: &Bound<'_, PyAny>, name: &str) -> PyResult<Matrix<T>> {
+    let array = value.cast::<PyArray2<T>>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{name} must be a 2-D NumPy array of {}, got {}",
+            std::any::type_name::<T>(),
+            describe(value)
+        ))
+    })?;
+    let readonly = array.try_readonly().map_err(busy(name))?;
+    let view = readonly.as_array();
+    let (rows, cols) = view.dim();
+    Ok(Matrix::from_fn(rows, cols, |row, col| view[[row, col]]))
+}
+
 /// A parameter array shaped `rows × cols`, or 1-D of `cols` values when `rows == 1` (the
 /// book's biases, gammas and betas).
 pub fn read_param<T: Real>(
