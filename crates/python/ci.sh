@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 mirror="$(cd "${1:?usage: ci.sh MIRROR_DIR [CLI_CSV]}" && pwd)"
-cli_csv="${2:-}"
+cli_csv="${2:+$(realpath "$2")}"
 python="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -25,7 +25,7 @@ echo "-- pip install ./crates/python into a fresh venv"
 
 echo "-- pytest (with the MNIST mirror)"
 status=0
-(cd "$here" && SCRATCHNET_TEST_MNIST="$mirror" ${cli_csv:+SCRATCHNET_TEST_CLI_CSV="$(realpath "$cli_csv")"} \
+(cd "$here" && env SCRATCHNET_TEST_MNIST="$mirror" ${cli_csv:+SCRATCHNET_TEST_CLI_CSV="$cli_csv"} \
   "$work/venv/bin/python" -m pytest -q -rs tests) || status=$?
 if [ "$status" -eq 5 ]; then
   echo "pytest collected no tests: the test files are missing"; exit 1

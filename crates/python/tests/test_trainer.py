@@ -115,7 +115,9 @@ def test_the_seed_configuration_matches_the_command_lines_csv(mnist, mnist_mirro
     (x_train, t_train), (x_test, t_test) = mnist
     with open(_cli_csv(mnist_mirror)) as file:
         rows = list(csv.DictReader(file))
-    for images in (x_train, (x_train * 255).round().astype(np.uint8)):
+    pixels = (x_train * 255).round().astype(np.uint8)
+    # load_mnist's float32, raw uint8, and the seed's keras-style float64 `pixels / 255.0`.
+    for images in (x_train, pixels, pixels / 255.0):
         net = MultiLayerNetExtend(784, [100] * 6, 10, use_dropout=True, dropout_ration=0.2, seed=0)
         trainer = Trainer(net, images[:300], t_train[:300], x_test, t_test, epochs=len(rows),
                           mini_batch_size=100, optimizer='sgd', optimizer_param={'lr': 0.01},

@@ -243,10 +243,7 @@ pub fn load_params<T: Real>(
     params: &Bound<'_, PyDict>,
 ) -> PyResult<()> {
     for param in net.params_mut() {
-        let name = format!("params['{}']", param.name);
-        let value = params
-            .get_item(param.name)?
-            .ok_or_else(|| PyKeyError::new_err(format!("{name} is missing")))?;
+        let (name, value) = entry(params, param.name)?;
         let matrix = arrays::read_param(&value, &name, param.value.shape())?;
         param.value.copy_from(&matrix);
     }
@@ -259,13 +256,19 @@ pub fn store_params<T: Real>(
     params: &Bound<'_, PyDict>,
 ) -> PyResult<()> {
     for param in net.params_mut() {
-        let name = format!("params['{}']", param.name);
-        let value = params
-            .get_item(param.name)?
-            .ok_or_else(|| PyKeyError::new_err(format!("{name} is missing")))?;
+        let (name, value) = entry(params, param.name)?;
         arrays::write_param(param.value, &value, &name)?;
     }
     Ok(())
+}
+
+/// `params[key]` with its label for messages; a missing key is a `KeyError`.
+fn entry<'py>(params: &Bound<'py, PyDict>, key: &str) -> PyResult<(String, Bound<'py, PyAny>)> {
+    let name = format!("params['{key}']");
+    let value = params
+        .get_item(key)?
+        .ok_or_else(|| PyKeyError::new_err(format!("{name} is missing")))?;
+    Ok((name, value))
 }
 
 /// A pool that could not start, as a Python error.
