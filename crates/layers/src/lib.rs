@@ -50,6 +50,7 @@
 
 #![warn(missing_docs)]
 
+mod activation;
 mod affine;
 mod batch_normalization;
 mod dropout;
@@ -57,18 +58,23 @@ mod elementwise;
 mod inference;
 mod network;
 mod relu;
+mod sequential;
 mod sigmoid;
 mod softmax_with_loss;
 #[cfg(test)]
 mod test_support;
 
+pub use activation::ActivationLayer;
 pub use affine::Affine;
 pub use batch_normalization::{BatchNormalization, EPSILON as BATCH_NORM_EPSILON};
 pub use dropout::{Dropout, DropoutMode};
-pub use elementwise::{ColumnOp, Elementwise, apply_column_ops};
-pub use inference::{Evaluation, INFERENCE_CHUNK_ROWS, Inference, InferenceBuffers, Stage};
+pub use elementwise::{ActivationFn, ColumnOp, Elementwise, apply_column_ops};
+pub use inference::{Evaluation, INFERENCE_CHUNK_ROWS, Inference, InferenceBuffers, Stage, Step};
 pub use network::Network;
 pub use relu::Relu;
+pub use sequential::{
+    CloneLayer, LayerParam, Sequential, SequentialBuilder, SequentialError, SequentialLayer,
+};
 pub use sigmoid::Sigmoid;
 pub use softmax_with_loss::SoftmaxWithLoss;
 
