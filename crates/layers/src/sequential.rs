@@ -78,6 +78,12 @@ pub trait SequentialLayer<T: Float>: Layer<T> + CloneLayer<T> {
 
     /// While frozen, a random layer reuses its last draw (for gradient checks).
     fn set_frozen(&mut self, _frozen: bool) {}
+
+    /// Inference state that is not a parameter (BatchNorm's running mean and variance), in a
+    /// fixed order: what a saved model keeps besides the parameters.
+    fn running_state(&mut self) -> Vec<&mut Matrix<T>> {
+        Vec::new()
+    }
 }
 
 impl<T: Float> SequentialLayer<T> for Affine<T> {
@@ -135,6 +141,10 @@ impl<T: Float> SequentialLayer<T> for BatchNormalization<T> {
 
     fn as_elementwise(&self) -> Option<&dyn Elementwise<T>> {
         Some(self)
+    }
+
+    fn running_state(&mut self) -> Vec<&mut Matrix<T>> {
+        vec![&mut self.running_mean, &mut self.running_var]
     }
 }
 
@@ -253,6 +263,14 @@ impl<T: Float> Clone for Sequential<T> {
             output_size: self.output_size,
             buffers: InferenceBuffers::default(),
         }
+    }
+
+    /// Copies `source` into this network, keeping this network's inference buffers (a trainer
+    /// refreshes its evaluation snapshot this way every epoch).
+    fn clone_from(&mut self, source: &Self) {
+        let buffers = std::mem::take(&mut self.buffers);
+        *self = source.clone();
+        self.buffers = buffers;
     }
 }
 
@@ -409,6 +427,13 @@ impl<T: Float> Sequential<T> {
     /// Scores (before softmax) in inference mode, by the fused inference.
     pub fn predict<'a>(&self, x: impl Into<Samples<'a, T>>) -> Matrix<T> {
         self.inference().predict(x.into())
+    }
+
+    /// Every layer's [`SequentialLayer::running_state`], in layer order.
+    pub fn running_state(&mut self) -> impl Iterator<Item = &mut Matrix<T>> {
+        self.layers
+            .iter_mut()
+            .flat_map(|layer| layer.running_state())
     }
 
     /// While frozen, every random layer (Dropout) reuses its last mask: a gradient check needs
