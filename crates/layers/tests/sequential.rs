@@ -7,7 +7,7 @@ use scratchnet_layers::{
     ActivationFn, ActivationLayer, Affine, BatchNormalization, Dropout, DropoutMode, Layer,
     LayerParam, Network, Relu, Sequential, SequentialError, SequentialLayer, SoftmaxWithLoss,
 };
-use scratchnet_tensor::random::{self, seeded};
+use scratchnet_tensor::random::{self, Purpose, seeded, stream};
 use scratchnet_tensor::{Float, Matrix, Samples, SparseRows};
 
 /// `tanh`, a custom activation.
@@ -151,7 +151,7 @@ fn everything(mode: DropoutMode) -> Sequential<f64> {
         .push(Affine::random(6, 5, 0.5, &mut rng))
         .push(BatchNormalization::with_features(5))
         .push(Relu::new())
-        .push(Dropout::new(0.3, mode, seeded(9)))
+        .push(Dropout::new(0.3, mode, stream(&rng, Purpose::Dropout, 1)))
         .push(second)
         .push(ActivationLayer::<Tanh, f64>::new())
         .push(LayerNorm::new(4))
@@ -286,7 +286,11 @@ fn monte_carlo_dropout_draws_masks_and_plain_inference_does_not() {
     let mut net = Sequential::<f64>::builder()
         .push(Affine::random(6, 20, 0.5, &mut rng))
         .push(Relu::new())
-        .push(Dropout::new(0.5, DropoutMode::Inverted, seeded(11)))
+        .push(Dropout::new(
+            0.5,
+            DropoutMode::Inverted,
+            stream(&rng, Purpose::Dropout, 1),
+        ))
         .push(Affine::random(20, 3, 0.5, &mut rng))
         .build()
         .unwrap();

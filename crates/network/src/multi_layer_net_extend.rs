@@ -9,7 +9,7 @@ use scratchnet_layers::{
     Affine, BatchNormalization, Dropout, Evaluation, Network, Relu, Sequential, SequentialBuilder,
     Sigmoid,
 };
-use scratchnet_tensor::random::{self, Rng};
+use scratchnet_tensor::random::{self, Purpose, Rng};
 use scratchnet_tensor::{Float, Matrix, Param, Samples};
 
 /// The book's `MultiLayerNetExtend`, generic over the scalar (`f32` by default).
@@ -40,7 +40,8 @@ pub struct MultiLayerNetExtend<T: Float = f32> {
 
 impl<T: Float> MultiLayerNetExtend<T> {
     /// Builds the network, drawing initial weights `std · N(0, 1)` (biases zero, gamma one,
-    /// beta zero) from `rng`, then one independent generator per dropout layer.
+    /// beta zero) from `rng`; block *i*'s dropout masks come from the keyed stream
+    /// `(rng's seed, Dropout, i)`, independent of the weights and of the other layers.
     pub fn new(config: NetworkConfig, rng: &mut Rng) -> Result<Self, NetworkError> {
         config.validate()?;
         let sizes = config.layer_sizes();
@@ -54,8 +55,9 @@ impl<T: Float> MultiLayerNetExtend<T> {
             .pop()
             .ok_or_else(|| NetworkError::InvalidConfig("no layers".into()))?;
         let mut builder = Sequential::builder().weight_decay(config.weight_decay_lambda);
-        for (affine, &width) in affines.into_iter().zip(&config.hidden_sizes) {
-            builder = Self::push_block(builder, &config, affine, width, rng);
+        let blocks = affines.into_iter().zip(&config.hidden_sizes);
+        for (index, (affine, &width)) in (1..).zip(blocks) {
+            builder = Self::push_block(builder, &config, (affine, width, index), rng);
         }
         let net = builder
             .push(output)
@@ -68,9 +70,8 @@ impl<T: Float> MultiLayerNetExtend<T> {
     fn push_block(
         mut builder: SequentialBuilder<T>,
         config: &NetworkConfig,
-        affine: Affine<T>,
-        width: usize,
-        rng: &mut Rng,
+        (affine, width, index): (Affine<T>, usize, u32),
+        rng: &Rng,
     ) -> SequentialBuilder<T> {
         builder = builder.push(affine);
         if config.use_batchnorm {
@@ -84,7 +85,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             Some(dropout) => builder.push(Dropout::new(
                 dropout.ratio,
                 dropout.mode,
-                random::child(rng),
+                random::stream(rng, Purpose::Dropout, index),
             )),
             None => builder,
         }
