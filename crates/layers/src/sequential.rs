@@ -3,8 +3,9 @@
 //! fast inference from it.
 
 use crate::{
-    ActivationFn, ActivationLayer, Affine, BatchNormalization, Dropout, Elementwise, Evaluation,
-    Inference, InferenceBuffers, Layer, Network, Relu, Sigmoid, SoftmaxWithLoss, Stage, Step,
+    ActivationFn, ActivationLayer, Affine, Batch, BatchNormalization, Dropout, Elementwise,
+    Evaluation, Inference, InferenceBuffers, Layer, Network, Relu, Sigmoid, SoftmaxWithLoss, Stage,
+    Step,
 };
 use scratchnet_tensor::{Float, Matrix, Param, Samples};
 use std::collections::{HashMap, HashSet};
@@ -523,8 +524,8 @@ impl<T: Float> Network<T> for Sequential<T> {
         self.output_size
     }
 
-    fn gradient(&mut self, x: &Matrix<T>, labels: &[usize]) -> T {
-        let loss = self.loss(x, labels);
+    fn gradient<'a>(&mut self, x: impl Into<Batch<'a, T>>, labels: &[usize]) -> T {
+        let loss = self.loss(x.into().as_dense(), labels);
         let Self {
             layers,
             last_layer,

@@ -6,8 +6,8 @@
 
 use crate::{Activation, NetworkConfig, NetworkError};
 use scratchnet_layers::{
-    Affine, BatchNormalization, Dropout, Evaluation, Network, Relu, Sequential, SequentialBuilder,
-    Sigmoid,
+    Affine, Batch, BatchNormalization, Dropout, Evaluation, Network, Relu, Sequential,
+    SequentialBuilder, Sigmoid,
 };
 use scratchnet_tensor::random::{self, Purpose, Rng};
 use scratchnet_tensor::{Float, Matrix, Param, Samples};
@@ -186,8 +186,8 @@ impl<T: Float> scratchnet_layers::Network<T> for MultiLayerNetExtend<T> {
         self.config.output_size
     }
 
-    fn gradient(&mut self, x: &Matrix<T>, labels: &[usize]) -> T {
-        Self::gradient(self, x, labels)
+    fn gradient<'a>(&mut self, x: impl Into<Batch<'a, T>>, labels: &[usize]) -> T {
+        Self::gradient(self, x.into().as_dense(), labels)
     }
 
     fn params_mut(&mut self) -> impl Iterator<Item = Param<'_, T>> {
