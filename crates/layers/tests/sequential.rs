@@ -262,6 +262,20 @@ fn fused_inference_equals_layer_by_layer_inference() {
 }
 
 #[test]
+fn a_custom_activation_layer_computes_its_function_and_derivative() {
+    let mut layer = ActivationLayer::<Tanh, f64>::new();
+    let x = Matrix::from_row_slice(1, 3, &[0.0, 1.0, -2.0]);
+    let out = layer.forward(&x, true).clone();
+    assert_eq!(out, x.map(f64::tanh));
+    let mut inferred = Matrix::zeros(0, 0);
+    layer.infer(&x, &mut inferred);
+    assert_eq!(inferred, out);
+    layer.forward(&Matrix::from_element(1, 3, 5.0), false); // inference keeps the training cache
+    let dx = layer.backward(&Matrix::from_element(1, 3, 1.0)).clone();
+    assert_eq!(dx, out.map(|y| 1.0 - y * y));
+}
+
+#[test]
 fn a_custom_activation_fuses_bit_for_bit() {
     let mut rng = seeded(7);
     let net = Sequential::<f32>::builder()
