@@ -16,7 +16,7 @@ pub const NUM_CLASSES: usize = 10;
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
     /// None of the file's name variants exists in the directory.
-    #[error("{name} not found in {} (looked for {}); fetch it first, e.g. with `cargo xtask fetch-mnist`", dir.display(), tried.join(", "))]
+    #[error("{name} not found in {} (looked for {}); fetch it first: `scratchnet_datasets::fetch` from a program, `cargo xtask fetch-mnist` in the scratchnet workspace", dir.display(), tried.join(", "))]
     NotFound {
         /// The directory searched.
         dir: PathBuf,

@@ -246,7 +246,7 @@ impl PreparedRun {
             LabeledData::new(&x_train, &t_train)?,
             LabeledData::new(&data.test_sparse, &t_test)?,
             trainer_config,
-            random::child(&mut rng),
+            random::stream(&rng, random::Purpose::Batches, 0).into_rng(),
         )?
         .train(&mut recorder);
         let wall_seconds = started.elapsed().as_secs_f64();
@@ -309,6 +309,7 @@ impl PreparedRun {
             config: serde_json::to_value(config).unwrap_or_default(),
             command: self.request.command.clone(),
             scratchnet_version: env!("CARGO_PKG_VERSION").into(),
+            numerics: crate::summary::NUMERICS,
             git_commit: self.request.git_commit.clone(),
             scalar: "f32".into(),
             dataset: DatasetSummary {

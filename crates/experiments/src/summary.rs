@@ -31,6 +31,16 @@ impl RunStatus {
     }
 }
 
+/// Which arithmetic and random streams produced a run's numbers: 1 = before the keyed random
+/// streams (files without the field), 2 = keyed streams (batches and each dropout layer's
+/// masks keyed by seed, purpose and layer). Bumped whenever the same command's bytes change.
+pub const NUMERICS: u32 = 2;
+
+/// The `numerics` of a summary written before the field existed.
+fn numerics_before_the_field() -> u32 {
+    1
+}
+
 /// The contents of `NAME.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -47,6 +57,9 @@ pub struct RunSummary {
     pub command: Vec<String>,
     /// scratchnet's version.
     pub scratchnet_version: String,
+    /// The arithmetic version ([`NUMERICS`]) that produced the numbers.
+    #[serde(default = "numerics_before_the_field")]
+    pub numerics: u32,
     /// The checked-out commit, when known.
     pub git_commit: Option<String>,
     /// Scalar type of the computation.

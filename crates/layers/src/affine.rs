@@ -4,6 +4,7 @@
 //! Backward: `dx = dout·Wᵀ`, `dW = xᵀ·dout` (eq. 5.13), `db = Σ_rows dout` (fig. 5-27).
 
 use crate::{ColumnOp, Layer};
+use scratchnet_tensor::random::{self, Rng};
 use scratchnet_tensor::{
     Float, Matrix, add_row_broadcast, column_sums_into, matmul, matmul_nt, matmul_tn, resize_for,
 };
@@ -53,6 +54,13 @@ impl<T: Float> Affine<T> {
             out: Matrix::zeros(0, 0),
             dx: Matrix::zeros(0, 0),
         }
+    }
+
+    /// A `fan_in × fan_out` layer with weights `std · N(0, 1)` drawn from `rng` and zero
+    /// biases: the book's `weight_init_std * np.random.randn(…)`, `np.zeros(…)`.
+    pub fn random(fan_in: usize, fan_out: usize, std: f64, rng: &mut Rng) -> Self {
+        let weight = random::normal_matrix(fan_in, fan_out, std, rng);
+        Self::new(weight, Matrix::zeros(1, fan_out))
     }
 
     /// Number of input features (rows of `W`).

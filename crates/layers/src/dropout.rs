@@ -8,7 +8,7 @@
 
 use crate::{ColumnOp, Elementwise, Layer};
 use rand::RngExt;
-use scratchnet_tensor::random::Rng;
+use scratchnet_tensor::random::{Rng, Stream};
 use scratchnet_tensor::{Float, Matrix, resize_for};
 use serde::{Deserialize, Serialize};
 
@@ -102,12 +102,13 @@ fn drop_threshold(dropout_ratio: f64) -> u32 {
 }
 
 impl<T: Float> Dropout<T> {
-    /// A layer dropping each unit with probability `dropout_ratio`, its masks drawn from `rng`
-    /// (the same seed gives the same masks).
+    /// A layer dropping each unit with probability `dropout_ratio`, its masks drawn from its
+    /// own keyed stream (`random::stream(&rng, Purpose::Dropout, layer_index)`: the same seed
+    /// and index give the same masks, whatever else the network holds).
     ///
     /// # Panics
     /// Unless `0 <= dropout_ratio < 1` (callers validate user input first).
-    pub fn new(dropout_ratio: f64, mode: DropoutMode, rng: Rng) -> Self {
+    pub fn new(dropout_ratio: f64, mode: DropoutMode, stream: Stream) -> Self {
         assert!(
             (0.0..1.0).contains(&dropout_ratio),
             "Dropout: the ratio must be in [0, 1), got {dropout_ratio}"
@@ -115,7 +116,7 @@ impl<T: Float> Dropout<T> {
         Self {
             dropout_ratio,
             mode,
-            rng,
+            rng: stream.into_rng(),
             frozen: false,
             mask: Matrix::zeros(0, 0),
             out: Matrix::zeros(0, 0),
@@ -257,12 +258,17 @@ mod tests {
     use super::*;
     use crate::test_support::{assert_gradients_match, random_matrix, weighted_sum};
     use scratchnet_tensor::numerical_gradient;
-    use scratchnet_tensor::random::seeded;
+    use scratchnet_tensor::random::{Purpose, seeded, stream};
+
+    /// The masks of dropout layer 0 of `seed`.
+    fn masks(seed: u64) -> Stream {
+        stream(&seeded(seed), Purpose::Dropout, 0)
+    }
 
     const RATIO: f64 = 0.3;
 
     fn layer(mode: DropoutMode, seed: u64) -> Dropout<f64> {
-        Dropout::new(RATIO, mode, seeded(seed))
+        Dropout::new(RATIO, mode, masks(seed))
     }
 
     /// Kept units of a 100×100 all-ones input: Binomial(10 000, 1 − ratio).
@@ -343,7 +349,7 @@ mod tests {
     fn masks_follow_the_rng_stream_in_storage_order() {
         let mut dropout = layer(DropoutMode::Book, 9);
         dropout.forward(&Matrix::from_element(3, 4, 1.0), true);
-        let mut rng = seeded(9);
+        let mut rng = masks(9).into_rng();
         for j in 0..4 {
             for i in 0..3 {
                 let keep = f64::from(rng.random::<u32>()) / 4_294_967_296.0 >= RATIO;
@@ -398,7 +404,7 @@ mod tests {
             Matrix::from_row_slice(2, 3, &[1.0, 0.0, 3.0, 0.0, 0.0, 6.0])
         );
 
-        let mut inverted = Dropout::new(0.5, DropoutMode::Inverted, seeded(12));
+        let mut inverted = Dropout::new(0.5, DropoutMode::Inverted, masks(12));
         inverted.set_mask(mask);
         assert_eq!(
             *inverted.forward(&x, true),
@@ -471,6 +477,6 @@ mod tests {
     }
 
     fn layer_with_ratio(ratio: f64) -> Dropout<f64> {
-        Dropout::new(ratio, DropoutMode::Book, seeded(0))
+        Dropout::new(ratio, DropoutMode::Book, masks(0))
     }
 }

@@ -5,7 +5,7 @@ use scratchnet_tensor::{Float, Matrix, resize_for};
 
 /// The inference arithmetic of one feature (column) of an elementwise layer. Defined once here:
 /// a layer's own inference and a network's fused pass both apply it, so they give the same bits.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub enum ColumnOp<T> {
     /// `x + b`: [`Affine`](crate::Affine)'s bias.
     Add(T),
@@ -30,6 +30,36 @@ pub enum ColumnOp<T> {
     Scale(T),
     /// `x` unchanged (inverted dropout in inference).
     Identity,
+    /// `f(x)`: a custom activation's value (see [`ActivationFn`]), fused like the built-ins.
+    Map(fn(T) -> T),
+}
+
+/// Equal operations with equal constants; two [`ColumnOp::Map`]s are equal when they are the
+/// same function pointer (the same function may have several addresses: then unequal).
+impl<T: PartialEq> PartialEq for ColumnOp<T> {
+    fn eq(&self, other: &Self) -> bool {
+        use ColumnOp::*;
+        match (self, other) {
+            (Add(a), Add(b)) | (Scale(a), Scale(b)) => a == b,
+            (
+                Normalize {
+                    gamma,
+                    beta,
+                    mean,
+                    std,
+                },
+                Normalize {
+                    gamma: g,
+                    beta: b,
+                    mean: m,
+                    std: s,
+                },
+            ) => gamma == g && beta == b && mean == m && std == s,
+            (Relu, Relu) | (Sigmoid, Sigmoid) | (Identity, Identity) => true,
+            (Map(f), Map(g)) => std::ptr::fn_addr_eq(*f, *g),
+            _ => false,
+        }
+    }
 }
 
 impl<T: Float> ColumnOp<T> {
@@ -54,6 +84,7 @@ impl<T: Float> ColumnOp<T> {
             Self::Sigmoid => T::one() / (T::one() + (-x).exp()),
             Self::Scale(scale) => x * scale,
             Self::Identity => x,
+            Self::Map(f) => f(x),
         }
     }
 }
@@ -95,6 +126,7 @@ fn apply_column_ops_portable<T: Float>(ops: &[ColumnOp<T>], values: &mut [T]) {
                     Relu => map(values, |x| Relu.apply(x)),
                     Scale(scale) => map(values, |x| Scale(scale).apply(x)),
                     ColumnOp::Identity => {}
+                    ColumnOp::Map(f) => map(values, f),
                     op => map(values, |x| op.apply(x)),
                 }
             }
@@ -130,6 +162,38 @@ pub trait Elementwise<T: Float>: Sync {
             apply_column_ops(&[self.column_op(column)], values);
         }
     }
+}
+
+/// A custom elementwise activation, written once for every float type: its value and its
+/// derivative per element. [`ActivationLayer`](crate::ActivationLayer) turns it into a layer
+/// whose inference fuses into a network's fast pass like ReLU's.
+///
+/// ```
+/// use scratchnet_layers::ActivationFn;
+/// use scratchnet_tensor::Float;
+///
+/// /// `tanh(x)`, `tanh′(x) = 1 − tanh²(x)`.
+/// #[derive(Clone, Copy, Debug, Default)]
+/// struct Tanh;
+///
+/// impl ActivationFn for Tanh {
+///     fn value<T: Float>(x: T) -> T {
+///         let (a, b) = (x.exp(), (-x).exp());
+///         (a - b) / (a + b)
+///     }
+///     fn derivative<T: Float>(_x: T, y: T) -> T {
+///         T::one() - y * y
+///     }
+/// }
+/// assert_eq!(Tanh::value(0.0_f64), 0.0);
+/// assert_eq!(Tanh::derivative(0.0_f64, 0.0), 1.0);
+/// ```
+pub trait ActivationFn: Clone + Send + Sync + 'static {
+    /// `y = f(x)`.
+    fn value<T: Float>(x: T) -> T;
+
+    /// `∂y/∂x` at `x`, given also `y = f(x)` (sigmoid and tanh are cheaper from `y`).
+    fn derivative<T: Float>(x: T, y: T) -> T;
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 //!   repeated evaluations (one per epoch) do not allocate or zero them again.
 
 use crate::elementwise::apply_column_ops;
-use crate::{Affine, ColumnOp, Elementwise};
+use crate::{Affine, ColumnOp, Elementwise, Layer};
 use rayon::prelude::*;
 use scratchnet_tensor::{
     Float, Matrix, Samples, SparseRows, SparseWeights, argmax_rows, cross_entropy, matmul,
@@ -44,6 +44,15 @@ pub struct Stage<'a, T: Float> {
     pub affine: &'a Affine<T>,
     /// The layers applied to the product's output, value by value.
     pub elementwise: Vec<&'a dyn Elementwise<T>>,
+}
+
+/// One step of a network's inference: a fused [`Stage`], or a layer that is neither affine nor
+/// elementwise after an affine (a LayerNorm, say), run by its own [`Layer::infer`].
+pub enum Step<'a, T: Float> {
+    /// A product and the elementwise layers fused after it.
+    Stage(Stage<'a, T>),
+    /// Any other layer.
+    Layer(&'a dyn Layer<T>),
 }
 
 /// A stage's per-column operations — the bias, then each elementwise layer's — gathered once
@@ -104,8 +113,11 @@ impl<T: Float> ColumnOps<T> {
 /// assert_eq!(inference.accuracy(Samples::from(&x), &[1, 1]), 1.0);
 /// ```
 pub struct Inference<'a, T: Float> {
-    stages: Vec<Stage<'a, T>>,
-    column_ops: Vec<ColumnOps<T>>,
+    /// The first step's product, which reads the samples in whatever form they come.
+    first: &'a Affine<T>,
+    steps: Vec<Step<'a, T>>,
+    /// The fused operations of each stage (`None` for a layer step).
+    column_ops: Vec<Option<ColumnOps<T>>>,
     buffers: &'a InferenceBuffers<T>,
 }
 
@@ -115,7 +127,6 @@ impl<'a, T: Float> Inference<'a, T> {
     /// # Panics
     /// If there are no stages or a stage's input size differs from the previous output size.
     pub fn new(stages: Vec<Stage<'a, T>>, buffers: &'a InferenceBuffers<T>) -> Self {
-        assert!(!stages.is_empty(), "Inference: a network needs a stage");
         for pair in stages.windows(2) {
             assert_eq!(
                 pair[0].affine.output_size(),
@@ -123,9 +134,29 @@ impl<'a, T: Float> Inference<'a, T> {
                 "Inference: a stage's inputs must be the previous stage's outputs"
             );
         }
-        let column_ops = stages.iter().map(ColumnOps::of).collect();
+        Self::from_steps(stages.into_iter().map(Step::Stage).collect(), buffers)
+    }
+
+    /// The inference of `steps`, in order: stages fused, other layers by their own `infer`.
+    ///
+    /// # Panics
+    /// If the first step is not a stage (the samples, dense, sparse or bytes, are read by an
+    /// affine product).
+    pub fn from_steps(steps: Vec<Step<'a, T>>, buffers: &'a InferenceBuffers<T>) -> Self {
+        let Some(Step::Stage(first)) = steps.first() else {
+            panic!("Inference: a network starts with an affine stage");
+        };
+        let first = first.affine;
+        let column_ops = steps
+            .iter()
+            .map(|step| match step {
+                Step::Stage(stage) => Some(ColumnOps::of(stage)),
+                Step::Layer(_) => None,
+            })
+            .collect();
         Self {
-            stages,
+            first,
+            steps,
             column_ops,
             buffers,
         }
@@ -133,7 +164,7 @@ impl<'a, T: Float> Inference<'a, T> {
 
     /// Features each sample must have.
     pub fn input_size(&self) -> usize {
-        self.stages[0].affine.input_size()
+        self.first.input_size()
     }
 
     /// Scores (before softmax), one row per sample.
@@ -142,7 +173,7 @@ impl<'a, T: Float> Inference<'a, T> {
     /// If the samples do not have [`Self::input_size`] features.
     pub fn predict(&self, x: Samples<'_, T>) -> Matrix<T> {
         let chunks = self.map_chunks(x, |_, scores, _| scores.clone());
-        let classes = self.stages[self.stages.len() - 1].affine.output_size();
+        let classes = chunks.first().map_or(0, Matrix::ncols);
         let mut scores = Matrix::zeros(x.nrows(), classes);
         for (index, chunk) in chunks.iter().enumerate() {
             scores
@@ -214,7 +245,7 @@ impl<'a, T: Float> Inference<'a, T> {
             x.ncols(),
             self.input_size()
         );
-        let first = FirstWeights::new(&self.stages[0].affine.weight, x);
+        let first = FirstWeights::new(&self.first.weight, x);
         let run = |workspace: &mut Workspace<T>, first_row: usize| {
             let rows = INFERENCE_CHUNK_ROWS.min(x.nrows() - first_row);
             let buffers = self.infer_chunk(x, &first, first_row, rows, workspace);
@@ -246,19 +277,27 @@ impl<'a, T: Float> Inference<'a, T> {
         workspace: &'w mut Workspace<T>,
     ) -> &'w mut ChunkBuffers<T> {
         let mut decoded = workspace.decoded.take();
-        let buffers = workspace.for_rows(rows, self.stages.len());
+        let buffers = workspace.for_rows(rows, self.steps.len());
         let (first_out, rest) = buffers.outputs.split_at_mut(1);
         first.multiply(x, first_row, rows, &mut decoded, &mut first_out[0]);
-        self.column_ops[0].finish(&mut first_out[0]);
+        if let Some(column_ops) = &self.column_ops[0] {
+            column_ops.finish(&mut first_out[0]);
+        }
         let mut previous = &first_out[0];
-        let later = self.stages[1..].iter().zip(&self.column_ops[1..]);
-        for ((stage, column_ops), out) in later.zip(rest) {
-            matmul(previous, &stage.affine.weight, out);
-            column_ops.finish(out);
+        let later = self.steps[1..].iter().zip(&self.column_ops[1..]);
+        for ((step, column_ops), out) in later.zip(rest) {
+            match (step, column_ops) {
+                (Step::Stage(stage), Some(column_ops)) => {
+                    matmul(previous, &stage.affine.weight, out);
+                    column_ops.finish(out);
+                }
+                (Step::Layer(layer), _) => layer.infer(previous, out),
+                (Step::Stage(_), None) => unreachable!("from_steps gives every stage its ops"),
+            }
             previous = out;
         }
         workspace.decoded = decoded;
-        workspace.for_rows(rows, self.stages.len())
+        workspace.for_rows(rows, self.steps.len())
     }
 }
 

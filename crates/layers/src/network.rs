@@ -4,6 +4,36 @@
 use crate::Evaluation;
 use scratchnet_tensor::{Float, Matrix, Param, Samples};
 
+/// A training batch as [`Network::gradient`] takes it. Dense today; the type leaves room for
+/// batches the first layer reads in another form (byte-stored or sparse rows) without changing
+/// the trait again. A `&Matrix` converts into it, so `net.gradient(&x, &labels)` works.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Batch<'a, T: Float> {
+    /// One sample per row.
+    Dense(&'a Matrix<T>),
+}
+
+impl<'a, T: Float> Batch<'a, T> {
+    /// The batch as a dense matrix.
+    pub fn as_dense(self) -> &'a Matrix<T> {
+        match self {
+            Self::Dense(x) => x,
+        }
+    }
+
+    /// Samples in the batch.
+    pub fn nrows(self) -> usize {
+        self.as_dense().nrows()
+    }
+}
+
+impl<'a, T: Float> From<&'a Matrix<T>> for Batch<'a, T> {
+    fn from(x: &'a Matrix<T>) -> Self {
+        Self::Dense(x)
+    }
+}
+
 /// A classifier that can be trained: the interface of the book's `TwoLayerNet` and
 /// `MultiLayerNetExtend` as the `Trainer` uses it. Any network built from these layers can
 /// implement it (see the `two_layer_net` example of `scratchnet-trainer`); [`Inference`]
@@ -23,7 +53,7 @@ pub trait Network<T: Float>: Clone + Send + Sync {
     /// The book's `gradient(x, t)`: a training-mode forward pass over a batch and the backward
     /// pass, leaving every parameter's gradient where [`Self::params_mut`] finds it. Returns the
     /// training-mode loss.
-    fn gradient(&mut self, x: &Matrix<T>, labels: &[usize]) -> T;
+    fn gradient<'a>(&mut self, x: impl Into<Batch<'a, T>>, labels: &[usize]) -> T;
 
     /// Every parameter with its gradient, always in the same order (the book's `params` and
     /// `grads` dictionaries, walked together).

@@ -12,7 +12,7 @@
 use scratchnet_layers::{
     Affine, BatchNormalization, Dropout, DropoutMode, Layer, Relu, Sigmoid, SoftmaxWithLoss,
 };
-use scratchnet_tensor::random::{seeded, uniform_matrix};
+use scratchnet_tensor::random::{Purpose, seeded, stream, uniform_matrix};
 use scratchnet_tensor::{Matrix, matmul, matmul_nt, matmul_tn};
 use scratchnet_test_support::{CountingAllocator, allocations_in};
 
@@ -34,7 +34,7 @@ impl Stack {
         Self {
             batch_norm: BatchNormalization::with_features(features),
             relu: Relu::new(),
-            dropout: Dropout::new(0.2, mode, seeded(2)),
+            dropout: Dropout::new(0.2, mode, stream(&seeded(2), Purpose::Dropout, 0)),
             sigmoid: Sigmoid::new(),
             last: SoftmaxWithLoss::new(),
             inference_out: [Matrix::zeros(0, 0), Matrix::zeros(0, 0)],

@@ -29,7 +29,7 @@ impl FromStr for Activation {
         match name.to_ascii_lowercase().as_str() {
             "relu" => Ok(Self::Relu),
             "sigmoid" => Ok(Self::Sigmoid),
-            _ => Err(NetworkError::InvalidConfig(format!(
+            _ => Err(NetworkError::UnknownValue(format!(
                 "unknown activation {name:?} (expected relu or sigmoid)"
             ))),
         }
@@ -79,7 +79,7 @@ impl FromStr for WeightInit {
             "xavier" | "sigmoid" => Ok(Self::Xavier),
             other => match other.parse::<f64>() {
                 Ok(std) if std.is_finite() && std > 0.0 => Ok(Self::Std(std)),
-                _ => Err(NetworkError::InvalidConfig(format!(
+                _ => Err(NetworkError::UnknownValue(format!(
                     "weight init {text:?} is neither he, xavier nor a positive number"
                 ))),
             },
@@ -208,6 +208,11 @@ mod tests {
         );
         assert!("-1".parse::<WeightInit>().is_err());
         assert!("tanh".parse::<Activation>().is_err());
+        let kaiming = "kaiming".parse::<WeightInit>().unwrap_err().to_string();
+        assert_eq!(
+            kaiming,
+            "weight init \"kaiming\" is neither he, xavier nor a positive number"
+        );
         assert!((WeightInit::He.std_for(50) - 0.2).abs() < 1e-15);
     }
 

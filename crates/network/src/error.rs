@@ -6,6 +6,10 @@ pub enum NetworkError {
     /// A configuration field is out of range.
     #[error("invalid network configuration: {0}")]
     InvalidConfig(String),
+    /// A value given as text (an activation or weight-init name) is not one this crate knows;
+    /// the message names the value and what is accepted, with no prefix to repeat.
+    #[error("{0}")]
+    UnknownValue(String),
     /// Reading or writing a model file failed.
     #[error("{path}: {source}")]
     Io {

@@ -1,42 +1,19 @@
 //! Inference: the book's `predict(x, train_flg=False)`, `accuracy` and the loss of a data set,
-//! by the layers' own fast inference ([`Inference`]): each hidden block is one stage, its
+//! by the layers' own fast inference (`Sequential`'s): each hidden block is one stage, its
 //! Affine product followed by its BatchNorm, activation and dropout scaling.
 
 use crate::MultiLayerNetExtend;
-use scratchnet_layers::{Elementwise, Evaluation, Inference, Stage};
+use scratchnet_layers::{Evaluation, Network};
 use scratchnet_tensor::{Float, Matrix, Samples};
 
 impl<T: Float> MultiLayerNetExtend<T> {
-    /// The network as inference stages: one per hidden block, then the output layer.
-    fn inference(&self) -> Inference<'_, T> {
-        let hidden = self.blocks.iter().map(|block| {
-            let mut elementwise: Vec<&dyn Elementwise<T>> = Vec::with_capacity(3);
-            if let Some(batch_norm) = &block.batch_norm {
-                elementwise.push(batch_norm);
-            }
-            elementwise.push(block.activation.elementwise());
-            if let Some(dropout) = &block.dropout {
-                elementwise.push(dropout);
-            }
-            Stage {
-                affine: &block.affine,
-                elementwise,
-            }
-        });
-        let output = Stage {
-            affine: &self.output,
-            elementwise: Vec::new(),
-        };
-        Inference::new(hidden.chain([output]).collect(), &self.buffers)
-    }
-
     /// Scores (before softmax) in inference mode: running BatchNorm statistics, dropout
     /// scaling, no caches touched.
     ///
     /// # Panics
     /// If the samples do not have `input_size` features.
     pub fn predict<'a>(&self, x: impl Into<Samples<'a, T>>) -> Matrix<T> {
-        self.inference().predict(x.into())
+        self.net.predict(x)
     }
 
     /// Fraction of samples whose predicted class equals the label: the book's `accuracy(x, t)`.
@@ -44,7 +21,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
     /// # Panics
     /// If `labels.len()` differs from the number of samples.
     pub fn accuracy<'a>(&self, x: impl Into<Samples<'a, T>>, labels: &[usize]) -> f64 {
-        self.inference().accuracy(x.into(), labels)
+        Network::accuracy(&self.net, x.into(), labels)
     }
 
     /// Mean loss (cross-entropy of the softmax plus the weight-decay penalty) and accuracy, from
@@ -53,11 +30,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
     /// # Panics
     /// If `labels.len()` differs from the number of samples.
     pub fn evaluate<'a>(&self, x: impl Into<Samples<'a, T>>, labels: &[usize]) -> Evaluation {
-        let evaluation = self.inference().evaluate(x.into(), labels);
-        Evaluation {
-            loss: evaluation.loss + self.weight_decay_penalty().as_f64(),
-            ..evaluation
-        }
+        Network::evaluate(&self.net, x.into(), labels)
     }
 
     /// Scores computed layer by layer through `Layer::infer`: the reference the fused path is
@@ -66,14 +39,11 @@ impl<T: Float> MultiLayerNetExtend<T> {
     pub(crate) fn predict_layer_by_layer(&self, x: &Matrix<T>) -> Matrix<T> {
         let mut current = x.clone();
         let mut next = Matrix::zeros(0, 0);
-        for block in &self.blocks {
-            for layer in block.layers() {
-                layer.infer(&current, &mut next);
-                std::mem::swap(&mut current, &mut next);
-            }
+        for layer in self.net.layers() {
+            layer.infer(&current, &mut next);
+            std::mem::swap(&mut current, &mut next);
         }
-        scratchnet_layers::Layer::infer(&self.output, &current, &mut next);
-        next
+        current
     }
 }
 

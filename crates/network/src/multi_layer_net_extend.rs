@@ -5,132 +5,12 @@
 //! `Affine_{L+1} → SoftmaxWithLoss`. Loss = cross-entropy + `0.5·λ·Σ‖W‖²` over every `W`.
 
 use crate::{Activation, NetworkConfig, NetworkError};
-use scratchnet_layers::Evaluation;
 use scratchnet_layers::{
-    Affine, BatchNormalization, Dropout, Elementwise, InferenceBuffers, Layer, Relu, Sigmoid,
-    SoftmaxWithLoss,
+    Affine, Batch, BatchNormalization, Dropout, Evaluation, Network, Relu, Sequential,
+    SequentialBuilder, Sigmoid,
 };
-use scratchnet_tensor::random::{self, Rng};
+use scratchnet_tensor::random::{self, Purpose, Rng};
 use scratchnet_tensor::{Float, Matrix, Param, Samples};
-
-/// The hidden activation layer of a block.
-#[derive(Clone)]
-pub(crate) enum ActivationLayer<T: Float> {
-    Relu(Relu<T>),
-    Sigmoid(Sigmoid<T>),
-}
-
-impl<T: Float> ActivationLayer<T> {
-    fn new(activation: Activation) -> Self {
-        match activation {
-            Activation::Relu => Self::Relu(Relu::new()),
-            Activation::Sigmoid => Self::Sigmoid(Sigmoid::new()),
-        }
-    }
-
-    #[cfg(test)]
-    fn layer(&self) -> &dyn Layer<T> {
-        match self {
-            Self::Relu(layer) => layer,
-            Self::Sigmoid(layer) => layer,
-        }
-    }
-
-    pub(crate) fn elementwise(&self) -> &dyn Elementwise<T> {
-        match self {
-            Self::Relu(layer) => layer,
-            Self::Sigmoid(layer) => layer,
-        }
-    }
-
-    fn layer_mut(&mut self) -> &mut dyn Layer<T> {
-        match self {
-            Self::Relu(layer) => layer,
-            Self::Sigmoid(layer) => layer,
-        }
-    }
-}
-
-/// The book's parameter names of one hidden block: `W{i}`, `b{i}`, `gamma{i}`, `beta{i}`.
-#[derive(Clone)]
-pub(crate) struct BlockNames {
-    pub weight: String,
-    pub bias: String,
-    pub gamma: String,
-    pub beta: String,
-}
-
-impl BlockNames {
-    fn new(index: usize) -> Self {
-        Self {
-            weight: format!("W{index}"),
-            bias: format!("b{index}"),
-            gamma: format!("gamma{index}"),
-            beta: format!("beta{index}"),
-        }
-    }
-}
-
-/// `Affine → [BatchNorm] → activation → [Dropout]`.
-#[derive(Clone)]
-pub(crate) struct HiddenBlock<T: Float> {
-    pub names: BlockNames,
-    pub affine: Affine<T>,
-    pub batch_norm: Option<BatchNormalization<T>>,
-    pub activation: ActivationLayer<T>,
-    pub dropout: Option<Dropout<T>>,
-}
-
-impl<T: Float> HiddenBlock<T> {
-    /// The block's layers in forward order, for inference.
-    #[cfg(test)]
-    pub(crate) fn layers(&self) -> impl Iterator<Item = &dyn Layer<T>> {
-        [Some(&self.affine as &dyn Layer<T>)]
-            .into_iter()
-            .chain([self.batch_norm.as_ref().map(|layer| layer as &dyn Layer<T>)])
-            .chain([Some(self.activation.layer())])
-            .chain([self.dropout.as_ref().map(|layer| layer as &dyn Layer<T>)])
-            .flatten()
-    }
-
-    fn params_mut(&mut self) -> impl Iterator<Item = Param<'_, T>> {
-        let Self {
-            names,
-            affine,
-            batch_norm,
-            ..
-        } = self;
-        let affine_params = [
-            Param {
-                name: &names.weight,
-                value: &mut affine.weight,
-                grad: &affine.grad_weight,
-            },
-            Param {
-                name: &names.bias,
-                value: &mut affine.bias,
-                grad: &affine.grad_bias,
-            },
-        ];
-        let batch_norm_params = batch_norm.as_mut().map(|layer| {
-            [
-                Param {
-                    name: &names.gamma,
-                    value: &mut layer.gamma,
-                    grad: &layer.grad_gamma,
-                },
-                Param {
-                    name: &names.beta,
-                    value: &mut layer.beta,
-                    grad: &layer.grad_beta,
-                },
-            ]
-        });
-        affine_params
-            .into_iter()
-            .chain(batch_norm_params.into_iter().flatten())
-    }
-}
 
 /// The book's `MultiLayerNetExtend` (§6.3–§6.4), generic over the scalar (`f32` by default).
 /// A hidden block with BatchNorm is `Affine → BatchNorm → activation` as in fig. 6-16.
@@ -155,17 +35,14 @@ impl<T: Float> HiddenBlock<T> {
 #[derive(Clone)]
 pub struct MultiLayerNetExtend<T: Float = f32> {
     pub(crate) config: NetworkConfig,
-    pub(crate) blocks: Vec<HiddenBlock<T>>,
-    pub(crate) output_names: BlockNames,
-    pub(crate) output: Affine<T>,
-    pub(crate) last_layer: SoftmaxWithLoss<T>,
-    /// Inference buffers, reused across calls (the per-step batch loss, every evaluation).
-    pub(crate) buffers: InferenceBuffers<T>,
+    /// The layers, in the book's order; they derive the passes, the names and inference.
+    pub(crate) net: Sequential<T>,
 }
 
 impl<T: Float> MultiLayerNetExtend<T> {
     /// Builds the network, drawing initial weights `std · N(0, 1)` (biases zero, gamma one,
-    /// beta zero) from `rng`, then one independent generator per dropout layer.
+    /// beta zero) from `rng`; block *i*'s dropout masks come from the keyed stream
+    /// `(rng's seed, Dropout, i)`, independent of the weights and of the other layers.
     pub fn new(config: NetworkConfig, rng: &mut Rng) -> Result<Self, NetworkError> {
         config.validate()?;
         let sizes = config.layer_sizes();
@@ -173,40 +50,46 @@ impl<T: Float> MultiLayerNetExtend<T> {
         // weights whether or not dropout or BatchNorm is on.
         let mut affines: Vec<Affine<T>> = sizes
             .windows(2)
-            .map(|pair| {
-                let (fan_in, fan_out) = (pair[0], pair[1]);
-                let weight =
-                    random::normal_matrix(fan_in, fan_out, config.weight_init.std_for(fan_in), rng);
-                Affine::new(weight, Matrix::zeros(1, fan_out))
-            })
+            .map(|pair| Affine::random(pair[0], pair[1], config.weight_init.std_for(pair[0]), rng))
             .collect();
         let output = affines
             .pop()
             .ok_or_else(|| NetworkError::InvalidConfig("no layers".into()))?;
-        let blocks = affines
-            .into_iter()
-            .zip(&config.hidden_sizes)
-            .enumerate()
-            .map(|(index, (affine, &width))| HiddenBlock {
-                names: BlockNames::new(index + 1),
-                affine,
-                batch_norm: config
-                    .use_batchnorm
-                    .then(|| BatchNormalization::with_features(width)),
-                activation: ActivationLayer::new(config.activation),
-                dropout: config
-                    .dropout
-                    .map(|d| Dropout::new(d.ratio, d.mode, random::child(rng))),
-            })
-            .collect();
-        Ok(Self {
-            output_names: BlockNames::new(config.hidden_sizes.len() + 1),
-            config,
-            blocks,
-            output,
-            last_layer: SoftmaxWithLoss::new(),
-            buffers: InferenceBuffers::default(),
-        })
+        let mut builder = Sequential::builder().weight_decay(config.weight_decay_lambda);
+        let blocks = affines.into_iter().zip(&config.hidden_sizes);
+        for (index, (affine, &width)) in (1..).zip(blocks) {
+            builder = Self::push_block(builder, &config, (affine, width, index), rng);
+        }
+        let net = builder
+            .push(output)
+            .build()
+            .map_err(|error| NetworkError::InvalidConfig(error.to_string()))?;
+        Ok(Self { config, net })
+    }
+
+    /// Hidden block: `Affine → [BatchNorm] → activation → [Dropout]`.
+    fn push_block(
+        mut builder: SequentialBuilder<T>,
+        config: &NetworkConfig,
+        (affine, width, index): (Affine<T>, usize, u32),
+        rng: &Rng,
+    ) -> SequentialBuilder<T> {
+        builder = builder.push(affine);
+        if config.use_batchnorm {
+            builder = builder.push(BatchNormalization::with_features(width));
+        }
+        builder = match config.activation {
+            Activation::Relu => builder.push(Relu::new()),
+            Activation::Sigmoid => builder.push(Sigmoid::new()),
+        };
+        match config.dropout {
+            Some(dropout) => builder.push(Dropout::new(
+                dropout.ratio,
+                dropout.mode,
+                random::stream(rng, Purpose::Dropout, index),
+            )),
+            None => builder,
+        }
     }
 
     /// Copies `source`'s inference state (weights, biases, BatchNorm's γ, β and running
@@ -221,18 +104,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             self.config, source.config,
             "copy_inference_state_from: the networks differ"
         );
-        for (block, from) in self.blocks.iter_mut().zip(&source.blocks) {
-            block.affine.weight.copy_from(&from.affine.weight);
-            block.affine.bias.copy_from(&from.affine.bias);
-            if let (Some(batch_norm), Some(from)) = (&mut block.batch_norm, &from.batch_norm) {
-                batch_norm.gamma.copy_from(&from.gamma);
-                batch_norm.beta.copy_from(&from.beta);
-                batch_norm.running_mean.copy_from(&from.running_mean);
-                batch_norm.running_var.copy_from(&from.running_var);
-            }
-        }
-        self.output.weight.copy_from(&source.output.weight);
-        self.output.bias.copy_from(&source.output.bias);
+        self.net.clone_from(&source.net);
     }
 
     /// The configuration this network was built from.
@@ -240,43 +112,10 @@ impl<T: Float> MultiLayerNetExtend<T> {
         &self.config
     }
 
-    /// Training-mode forward pass up to the scores before softmax, the book's
-    /// `predict(x, train_flg=True)`. Takes the fields it needs so that the caller can borrow
-    /// `last_layer` while the scores are borrowed.
-    fn forward_scores<'a>(
-        blocks: &'a mut [HiddenBlock<T>],
-        output: &'a mut Affine<T>,
-        x: &'a Matrix<T>,
-        train: bool,
-    ) -> &'a Matrix<T> {
-        let mut out = x;
-        for block in blocks {
-            out = block.affine.forward(out, train);
-            if let Some(batch_norm) = &mut block.batch_norm {
-                out = batch_norm.forward(out, train);
-            }
-            out = block.activation.layer_mut().forward(out, train);
-            if let Some(dropout) = &mut block.dropout {
-                out = dropout.forward(out, train);
-            }
-        }
-        output.forward(out, train)
-    }
-
     /// `0.5·λ·Σ‖W‖²` over every weight matrix, the output layer's included: the book's weight
     /// decay (§6.4.2).
     pub fn weight_decay_penalty(&self) -> T {
-        let lambda = self.config.weight_decay_lambda;
-        if lambda == 0.0 {
-            return T::zero();
-        }
-        let squares = self
-            .blocks
-            .iter()
-            .map(|block| &block.affine.weight)
-            .chain([&self.output.weight])
-            .fold(T::zero(), |acc, weight| acc + weight.norm_squared());
-        T::cast(0.5 * lambda) * squares
+        self.net.weight_decay_penalty()
     }
 
     /// The book's `loss(x, t, train_flg)`: cross-entropy of the softmax plus the weight decay
@@ -286,87 +125,25 @@ impl<T: Float> MultiLayerNetExtend<T> {
         if !train {
             return T::cast(self.evaluate(x, labels).loss);
         }
-        let Self {
-            blocks,
-            output,
-            last_layer,
-            ..
-        } = self;
-        let scores = Self::forward_scores(blocks, output, x, true);
-        last_layer.forward(scores, labels) + self.weight_decay_penalty()
+        self.net.loss(x, labels)
     }
 
     /// The book's `gradient(x, t)`: a training-mode forward and the backward pass. The
     /// gradients stay in the layers (see [`params_mut`](Self::params_mut)); `∂/∂W` includes
     /// the decay term `λ·W`. Returns the training-mode loss.
     pub fn gradient(&mut self, x: &Matrix<T>, labels: &[usize]) -> T {
-        let loss = self.loss(x, labels, true);
-        let Self {
-            blocks,
-            output,
-            last_layer,
-            ..
-        } = self;
-        let mut dout = last_layer.backward();
-        // The first layer's ∂L/∂x would be the gradient for the data: not computed.
-        if blocks.is_empty() {
-            output.backward_params_only(dout);
-        } else {
-            dout = output.backward(dout);
-        }
-        for (index, block) in blocks.iter_mut().enumerate().rev() {
-            if let Some(dropout) = &mut block.dropout {
-                dout = dropout.backward(dout);
-            }
-            dout = block.activation.layer_mut().backward(dout);
-            if let Some(batch_norm) = &mut block.batch_norm {
-                dout = batch_norm.backward(dout);
-            }
-            if index == 0 {
-                block.affine.backward_params_only(dout);
-            } else {
-                dout = block.affine.backward(dout);
-            }
-        }
-        let lambda = T::cast(self.config.weight_decay_lambda);
-        if lambda != T::zero() {
-            for affine in self
-                .blocks
-                .iter_mut()
-                .map(|block| &mut block.affine)
-                .chain([&mut self.output])
-            {
-                for (grad, &weight) in affine
-                    .grad_weight
-                    .as_mut_slice()
-                    .iter_mut()
-                    .zip(affine.weight.as_slice().iter())
-                {
-                    *grad += lambda * weight;
-                }
-            }
-        }
-        loss
+        self.net.gradient(x, labels)
+    }
+
+    /// The layers, in the book's order (for Monte-Carlo dropout see
+    /// [`Sequential::predict_sampled`]).
+    pub fn sequential(&mut self) -> &mut Sequential<T> {
+        &mut self.net
     }
 
     /// Every parameter with its gradient, in the book's order `W1, b1, [gamma1, beta1,] W2, …`.
     pub fn params_mut(&mut self) -> impl Iterator<Item = Param<'_, T>> {
-        let output = [
-            Param {
-                name: &self.output_names.weight,
-                value: &mut self.output.weight,
-                grad: &self.output.grad_weight,
-            },
-            Param {
-                name: &self.output_names.bias,
-                value: &mut self.output.bias,
-                grad: &self.output.grad_bias,
-            },
-        ];
-        self.blocks
-            .iter_mut()
-            .flat_map(HiddenBlock::params_mut)
-            .chain(output)
+        self.net.params_mut()
     }
 
     /// The names of every parameter, in [`params_mut`](Self::params_mut) order.
@@ -386,13 +163,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
     /// While frozen, every dropout layer reuses its last mask: a gradient check needs the same
     /// network function for every perturbed evaluation.
     pub fn set_dropout_masks_frozen(&mut self, frozen: bool) {
-        for dropout in self
-            .blocks
-            .iter_mut()
-            .filter_map(|block| block.dropout.as_mut())
-        {
-            dropout.set_mask_frozen(frozen);
-        }
+        self.net.set_frozen(frozen);
     }
 
     /// The book's `numerical_gradient(x, t)`: central differences of the training-mode loss
@@ -403,29 +174,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
         x: &Matrix<T>,
         labels: &[usize],
     ) -> Vec<(String, Matrix<T>)> {
-        let names = self.param_names();
-        names
-            .into_iter()
-            .map(|name| {
-                let mut value = self
-                    .param(&name)
-                    .cloned()
-                    .unwrap_or_else(|| Matrix::zeros(0, 0));
-                let grad = scratchnet_tensor::numerical_gradient(&mut value, |perturbed| {
-                    self.set_param(&name, perturbed);
-                    self.loss(x, labels, true)
-                });
-                self.set_param(&name, &value);
-                (name, grad)
-            })
-            .collect()
-    }
-
-    /// Copies `value` into the parameter `name` (same shape required).
-    fn set_param(&mut self, name: &str, value: &Matrix<T>) {
-        if let Some(param) = self.params_mut().find(|param| param.name == name) {
-            param.value.copy_from(value);
-        }
+        self.net.numerical_gradient(x, labels)
     }
 }
 
@@ -439,8 +188,8 @@ impl<T: Float> scratchnet_layers::Network<T> for MultiLayerNetExtend<T> {
         self.config.output_size
     }
 
-    fn gradient(&mut self, x: &Matrix<T>, labels: &[usize]) -> T {
-        Self::gradient(self, x, labels)
+    fn gradient<'a>(&mut self, x: impl Into<Batch<'a, T>>, labels: &[usize]) -> T {
+        Self::gradient(self, x.into().as_dense(), labels)
     }
 
     fn params_mut(&mut self) -> impl Iterator<Item = Param<'_, T>> {

@@ -7,6 +7,7 @@
 //! A truncated, bit-flipped or foreign file is a typed [`NetworkError`], never a panic.
 
 use crate::{MultiLayerNetExtend, NetworkConfig, NetworkError};
+use scratchnet_layers::Sequential;
 use scratchnet_tensor::{Float, Matrix, random};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -40,11 +41,9 @@ impl<T: Float> MultiLayerNetExtend<T> {
                 .params_mut()
                 .map(|param| (param.name.to_string(), param.value.clone()))
                 .collect(),
-            running_stats: self
-                .blocks
-                .iter()
-                .filter_map(|block| block.batch_norm.as_ref())
-                .map(|layer| (layer.running_mean.clone(), layer.running_var.clone()))
+            running_stats: running_stat_pairs(&mut self.net)
+                .into_iter()
+                .map(|(mean, var)| (mean.clone(), var.clone()))
                 .collect(),
         };
         let payload = bincode::serde::encode_to_vec(&saved, bincode::config::standard())
@@ -129,11 +128,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             }
             param.value.copy_from(value);
         }
-        let batch_norms: Vec<_> = network
-            .blocks
-            .iter_mut()
-            .filter_map(|block| block.batch_norm.as_mut())
-            .collect();
+        let batch_norms = running_stat_pairs(&mut network.net);
         if batch_norms.len() != saved.running_stats.len() {
             return Err(NetworkError::ShapeMismatch(format!(
                 "{} sets of BatchNorm statistics stored, the configuration needs {}",
@@ -141,21 +136,19 @@ impl<T: Float> MultiLayerNetExtend<T> {
                 batch_norms.len()
             )));
         }
-        for (index, (layer, (mean, var))) in batch_norms
+        for (index, ((running_mean, running_var), (mean, var))) in batch_norms
             .into_iter()
             .zip(&saved.running_stats)
             .enumerate()
         {
-            if mean.shape() != layer.running_mean.shape()
-                || var.shape() != layer.running_var.shape()
-            {
+            if mean.shape() != running_mean.shape() || var.shape() != running_var.shape() {
                 return Err(NetworkError::ShapeMismatch(format!(
                     "BatchNorm {} statistics have the wrong shape",
                     index + 1
                 )));
             }
-            layer.running_mean.copy_from(mean);
-            layer.running_var.copy_from(var);
+            running_mean.copy_from(mean);
+            running_var.copy_from(var);
         }
         Ok(network)
     }
@@ -190,6 +183,12 @@ impl<T: Float> MultiLayerNetExtend<T> {
         })?;
         Self::from_bytes(&bytes)
     }
+}
+
+/// Each BatchNorm layer's running mean and variance, in layer order.
+fn running_stat_pairs<T: Float>(net: &mut Sequential<T>) -> Vec<(&mut Matrix<T>, &mut Matrix<T>)> {
+    let mut state = net.running_state();
+    std::iter::from_fn(|| Some((state.next()?, state.next()?))).collect()
 }
 
 fn scalar_name(width: u32) -> &'static str {

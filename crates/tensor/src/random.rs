@@ -14,6 +14,39 @@ pub fn seeded(seed: u64) -> Rng {
     Rng::seed_from_u64(seed)
 }
 
+/// What a keyed stream draws: its purpose is part of the stream's key, so the weights, the
+/// mini-batches and each layer's masks never share or shift one another's numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Initial weights: the seed's own stream 0, what [`seeded`] draws first.
+    Weights = 0,
+    /// The trainer's mini-batches.
+    Batches = 1,
+    /// A dropout layer's masks (index: the layer's number).
+    Dropout = 2,
+}
+
+/// A generator keyed by (seed, purpose, index): ChaCha's stream selector picks the stream, so
+/// it does not depend on what was drawn before or on the network's architecture. Not `Clone`:
+/// a stream cannot be handed to two layers by accident.
+#[derive(Debug)]
+pub struct Stream(Rng);
+
+impl Stream {
+    /// The generator, positioned at the stream's start.
+    pub fn into_rng(self) -> Rng {
+        self.0
+    }
+}
+
+/// The stream `(purpose, index)` of `key`'s seed, wherever `key` has got to in its own stream:
+/// `stream(&seeded(s), …)` gives the same numbers before and after `seeded(s)` drew weights.
+pub fn stream(key: &Rng, purpose: Purpose, index: u32) -> Stream {
+    let mut rng = Rng::from_seed(key.get_seed());
+    rng.set_stream(((purpose as u64) << 32) | u64::from(index));
+    Stream(rng)
+}
+
 /// An independent generator drawn from `parent` (e.g. one per dropout layer).
 pub fn child(parent: &mut Rng) -> Rng {
     Rng::seed_from_u64(parent.random())
@@ -105,6 +138,38 @@ mod tests {
         assert_ne!(p, (0..100).collect::<Vec<_>>());
         p.sort_unstable();
         assert_eq!(p, (0..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn keyed_streams_depend_on_the_key_only() {
+        let fresh = seeded(9);
+        let mut used = seeded(9);
+        let _: Matrix<f64> = normal_matrix(30, 30, 1.0, &mut used);
+        let draw = |key: &Rng, purpose, index| -> Matrix<f64> {
+            uniform_matrix(2, 3, &mut stream(key, purpose, index).into_rng())
+        };
+        assert_eq!(
+            draw(&fresh, Purpose::Dropout, 3),
+            draw(&used, Purpose::Dropout, 3)
+        );
+        assert_ne!(
+            draw(&fresh, Purpose::Dropout, 3),
+            draw(&fresh, Purpose::Dropout, 4)
+        );
+        assert_ne!(
+            draw(&fresh, Purpose::Dropout, 1),
+            draw(&fresh, Purpose::Batches, 1)
+        );
+        assert_ne!(
+            draw(&fresh, Purpose::Batches, 0),
+            draw(&seeded(10), Purpose::Batches, 0)
+        );
+        let first: Matrix<f64> = uniform_matrix(2, 3, &mut seeded(9));
+        assert_eq!(
+            draw(&fresh, Purpose::Weights, 0),
+            first,
+            "weights are the seed's stream 0"
+        );
     }
 
     #[test]

@@ -418,7 +418,7 @@ pub fn train_curve(
         train,
         evaluate,
         trainer_config,
-        random::child(&mut rng),
+        random::stream(&rng, random::Purpose::Batches, 0).into_rng(),
     )?
     .train(&mut observer);
     match outcome {
