@@ -242,7 +242,7 @@ fn build<T: Real>(
             wrap::<T, _>(Dropout::new(
                 ratio,
                 DropoutMode::default(),
-                random::seeded(seed),
+                random::stream(&random::seeded(seed), random::Purpose::Dropout, 0),
             ))
         }
         "BatchNormalization" => {

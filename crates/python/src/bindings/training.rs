@@ -70,11 +70,12 @@ impl NativeTrainer {
         seed: Option<u64>,
         loss_after_update: bool,
     ) -> PyResult<Self> {
-        let mut rng = match seed {
+        let key = match seed {
             Some(seed) => random::seeded(seed),
             None => network.rng.clone(),
         };
-        let rng = random::child(&mut rng);
+        // The command line's batches: the seed's keyed batch stream.
+        let rng = random::stream(&key, random::Purpose::Batches, 0).into_rng();
         let state = match &network.net {
             Net::F32(net) => Precision::F32(state(
                 net,
