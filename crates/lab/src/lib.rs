@@ -22,6 +22,7 @@
 //! # Ok::<(), scratchnet_lab::LabError>(())
 //! ```
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod api;
 mod data;

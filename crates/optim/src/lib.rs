@@ -42,6 +42,7 @@
 //! book's order of operations.
 
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod checks;
 mod kind;
