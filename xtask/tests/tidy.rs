@@ -35,11 +35,7 @@ fn the_readmes_train_flag_list_is_train_help() {
     let help = String::from_utf8_lossy(&output.stdout);
     let offered: BTreeSet<String> = help
         .lines()
-        .filter_map(|line| {
-            line.trim_start()
-                .split_whitespace()
-                .find(|w| w.starts_with("--"))
-        })
+        .filter_map(|line| line.split_whitespace().find(|w| w.starts_with("--")))
         .map(|flag| flag.trim_end_matches(',').to_string())
         .filter(|flag| flag != "--help")
         .collect();
