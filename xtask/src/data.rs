@@ -1,16 +1,20 @@
 //! The data flags every command that trains or evaluates shares.
 
 use crate::progress::Progress;
-use crate::{Failure, workspace_root};
+use crate::{Failure, run_flags, workspace_root};
 use scratchnet_experiments::datasets::DatasetKind;
-use scratchnet_experiments::{DataSource, LoadedData, options};
+use scratchnet_experiments::{DataSource, LoadedData, RunConfig, options};
 use std::path::PathBuf;
 
 /// Where the data comes from: shared by `train`, `eval`, `experiment` and `bench`.
 #[derive(clap::Args, Clone, Debug)]
 pub struct DataArgs {
-    /// Data set: `mnist` or `fashion` (Fashion-MNIST, a drop-in with the same format).
-    #[arg(long, default_value = "mnist", value_parser = options::dataset)]
+    #[arg(
+        long,
+        default_value = RunConfig::default().dataset.slug(),
+        value_parser = options::dataset,
+        help = run_flags::english_help("dataset"),
+    )]
     pub dataset: DatasetKind,
     /// Directory holding the four IDX files [default: datasets/mnist or datasets/fashion-mnist
     /// at the workspace root, or $SCRATCHNET_DATA_DIR/DATASET].

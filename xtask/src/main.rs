@@ -8,11 +8,17 @@ mod eval;
 mod experiment;
 mod fetch;
 mod lab;
+mod lang;
 mod progress;
+mod run_flags;
 mod signals;
 mod train;
 
-use clap::{Parser, Subcommand};
+use clap::error::{ContextKind, ErrorKind};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use scratchnet_experiments::messages::{Lang, Message};
+use std::error::Error as _;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,6 +33,9 @@ writes results/dropout0.2-seed0.{csv,json,svg}."
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Language of help and messages: en or ja [default: from LC_ALL, LC_MESSAGES or LANG].
+    #[arg(long, global = true, value_name = "en|ja")]
+    lang: Option<Lang>,
 }
 
 #[derive(Subcommand)]
@@ -70,7 +79,15 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 pub type Outcome = Result<(), Failure>;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let lang = lang::choose(&args);
+    let parsed = lang::localize(Cli::command(), lang)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(error) => return parse_failure(error, lang),
+    };
     let outcome = match &cli.command {
         Command::FetchMnist(args) => fetch::run(args),
         Command::Train(args) => train::run(args),
@@ -83,7 +100,8 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
-            eprintln!("error: {message}");
+            let line = Message::new("cli.error").arg("message", message);
+            eprintln!("{}", line.render(lang));
             ExitCode::from(2)
         }
         Err(Failure::Error(error)) => {
@@ -91,6 +109,28 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(Failure::Signal(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+    }
+}
+
+/// Ends on a command line clap refused (or on `--help`): clap's own report in English; in
+/// another language a flag's refused value is one translated line (exit status 2).
+fn parse_failure(error: clap::Error, lang: Lang) -> ExitCode {
+    let rule = error
+        .source()
+        .and_then(|source| source.downcast_ref::<run_flags::RuleError>());
+    match rule {
+        Some(rule) if lang != Lang::En && error.kind() == ErrorKind::ValueValidation => {
+            let flag = error
+                .get(ContextKind::InvalidArg)
+                .map(|arg| arg.to_string())
+                .unwrap_or_default();
+            let flag = flag.split_whitespace().next().unwrap_or_default();
+            let message = format!("{flag}: {}", rule.0.render(lang));
+            let line = Message::new("cli.error").arg("message", message);
+            eprintln!("{}", line.render(lang));
+            ExitCode::from(2)
+        }
+        _ => error.exit(),
     }
 }
 

@@ -2,8 +2,10 @@
 //! terminal, a few plain lines in logs (CI), or nothing when quiet. One display for them all,
 //! safe to update from several threads.
 
+use crate::lang;
 use indicatif::{ProgressBar, ProgressStyle};
 use scratchnet_experiments::datasets::{FetchEvent, FetchObserver};
+use scratchnet_experiments::messages::{self, Message};
 use scratchnet_experiments::trainer::EpochRecord;
 use scratchnet_experiments::{RunObserver, RunPlan};
 use std::io::IsTerminal;
@@ -182,15 +184,19 @@ fn style(unit: &str, known_total: bool) -> ProgressStyle {
 /// A run's epochs, with the latest accuracies.
 impl RunObserver for Progress {
     fn started(&mut self, plan: &RunPlan) {
-        self.start("epoch", plan.epochs as u64, "epochs", 20);
+        let unit = messages::lookup("cli.progress.epochs")
+            .map_or("epochs", |entry| entry.text(lang::current()));
+        let label = Message::new("cli.progress.epoch").render(lang::current());
+        self.start(&label, plan.epochs as u64, unit, 20);
     }
 
     fn epoch_done(&mut self, record: &EpochRecord) {
         self.advance(1, || {
-            format!(
-                ", train acc {:.4}, test acc {:.4}, train loss {:.4}",
-                record.train_acc, record.test_acc, record.train_loss
-            )
+            Message::new("cli.progress.epoch_note")
+                .arg("train", format!("{:.4}", record.train_acc))
+                .arg("test", format!("{:.4}", record.test_acc))
+                .arg("loss", format!("{:.4}", record.train_loss))
+                .render(lang::current())
         });
     }
 }

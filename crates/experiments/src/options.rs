@@ -88,7 +88,7 @@ impl OptionSpec {
     pub fn help(&self, lang: Lang) -> String {
         Message::new(self.help)
             .arg("choices", (self.choices)().join(", "))
-            .arg("defaults", learning_rate_defaults())
+            .arg("defaults", learning_rate_defaults(lang))
             .render(lang)
     }
 }
@@ -360,8 +360,8 @@ fn names<T: std::fmt::Display>(values: impl IntoIterator<Item = T>) -> Vec<Strin
     values.into_iter().map(|value| value.to_string()).collect()
 }
 
-/// `0.01 (sgd, …), 0.001 (adam)`: each optimizer's book learning rate, grouped by value.
-fn learning_rate_defaults() -> String {
+/// `0.01 for sgd, …; 0.001 for adam`: each optimizer's book learning rate, grouped by value.
+fn learning_rate_defaults(lang: Lang) -> String {
     let mut groups: Vec<(f64, Vec<&str>)> = Vec::new();
     for kind in OptimizerKind::ALL {
         let rate = kind.default_learning_rate();
@@ -370,11 +370,16 @@ fn learning_rate_defaults() -> String {
             None => groups.push((rate, vec![kind.name()])),
         }
     }
-    groups
+    let groups: Vec<String> = groups
         .iter()
-        .map(|(rate, kinds)| format!("{rate} ({})", kinds.join(", ")))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|(rate, kinds)| {
+            Message::new("option.lr.default_group")
+                .arg("rate", rate)
+                .arg("optimizers", kinds.join(", "))
+                .render(lang)
+        })
+        .collect();
+    groups.join(&Message::new("option.lr.group_separator").render(lang))
 }
 
 /// `100,100` from `[100, 100]`.

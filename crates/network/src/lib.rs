@@ -27,6 +27,7 @@
 //! # Ok::<(), scratchnet_network::NetworkError>(())
 //! ```
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod config;
 mod error;

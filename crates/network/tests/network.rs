@@ -215,14 +215,17 @@ fn damaged_files_are_typed_errors() {
         MultiLayerNetExtend::<f32>::from_bytes(&bytes),
         Err(NetworkError::ScalarMismatch { .. })
     ));
-    // Every single bit flip anywhere in the file is caught.
+    // Every single bit flip anywhere in the file — each of the 8 bits of every byte — is caught.
+    let mut flipped = bytes.clone();
     for index in 0..bytes.len() {
-        let mut flipped = bytes.clone();
-        flipped[index] ^= 0x10;
-        assert!(
-            MultiLayerNetExtend::<f64>::from_bytes(&flipped).is_err(),
-            "flip at byte {index} accepted"
-        );
+        for bit in 0..8 {
+            flipped[index] ^= 1 << bit;
+            assert!(
+                MultiLayerNetExtend::<f64>::from_bytes(&flipped).is_err(),
+                "flip of bit {bit} at byte {index} accepted"
+            );
+            flipped[index] ^= 1 << bit;
+        }
     }
     let missing = MultiLayerNetExtend::<f64>::load(std::path::Path::new("/nonexistent/model.bin"));
     assert!(matches!(missing, Err(NetworkError::Io { .. })));

@@ -57,8 +57,14 @@ pub(super) const ENTRIES: &[Entry] = &[
     e(
         "option.lr.help",
         "Learning rate [default: {defaults}].",
-        "学習係数 [既定値: 手法ごとに本の値 {defaults}]。",
+        "学習係数 [既定値: 手法ごとに本の値。{defaults}]。",
     ),
+    e(
+        "option.lr.default_group",
+        "{rate} for {optimizers}",
+        "{optimizers} は {rate}",
+    ),
+    e("option.lr.group_separator", "; ", "、"),
     e(
         "option.weight_decay.help",
         "L2 weight decay λ: the loss adds 0.5·λ·Σ‖W‖².",
