@@ -99,9 +99,9 @@ fn products_allocations() -> usize {
 
 /// What one steady-state step of the 4-8-8-2 network allocates today (measured): the 9 matrix
 /// products' packing buffers in gemm (about 10 allocations, [`products_allocations`]) and
-/// 17 more from the network's forward and backward pass. The optimizer adds none. A change
+/// 20 more from the network's forward and backward pass. The optimizer adds none. A change
 /// that allocates more per step fails here; one that allocates less should lower the bound.
-const STEP_ALLOCATIONS_AT_MOST: usize = 27;
+const STEP_ALLOCATIONS_AT_MOST: usize = 30;
 
 #[test]
 fn a_steady_state_step_allocates_a_fixed_count_and_the_optimizer_none() {
