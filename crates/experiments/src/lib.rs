@@ -30,7 +30,7 @@ pub use results::{NameLock, ResultsDir, ResultsError, RunFiles, RunName, write_a
 pub use run::{
     PreparedRun, RunError, RunObserver, RunOutcome, RunPlan, RunRequest, accuracy_figure,
 };
-pub use summary::{FinalResult, RunStatus, RunSummary};
+pub use summary::{FinalResult, NUMERICS, RunStatus, RunSummary};
 
 // The crates a run is built from, re-exported so that a front end (the lab, the command line, a
 // notebook) needs this crate alone and always sees the same versions of their types.
