@@ -24,7 +24,11 @@ fn run_quick(name: &str, tag: &str, extra: &[&str], threads: Option<&str>) -> (P
         .args(common::data_flags())
         .arg("--out-dir")
         .arg(&out)
-        .args(extra);
+        .args(extra)
+        // The verdict is printed in the locale's language; verdict.txt is English.
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     if let Some(threads) = threads {
         command.env("RAYON_NUM_THREADS", threads);
     }
@@ -206,6 +210,18 @@ fn search_ranks_by_validation_accuracy_on_held_out_training_images() {
         ranked.windows(2).all(|pair| pair[0] >= pair[1]),
         "{ranked:?}"
     );
+}
+
+#[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
+fn backpropagation_passes_the_gradient_check_on_mnist_images() {
+    let (out, verdict) = run_quick("gradient-check", "t", &[], None);
+    let rows = read_csv(&out.join("gradient-check.csv"));
+    assert_eq!(rows.len(), 6 + 10);
+    for row in &rows {
+        assert!(number(row, "max_rel_err") <= 1e-3, "{row:?}");
+    }
+    assert!(verdict.starts_with("backpropagation matches"), "{verdict}");
 }
 
 #[test]

@@ -258,12 +258,7 @@ pub fn verdict(rows: &[Row]) -> Message {
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            Some(format!(
-                "{}: {} → {}",
-                activation,
-                numbers,
-                kept.label
-            ))
+            Some(format!("{}: {} → {}", activation, numbers, kept.label))
         })
         .collect();
     Message::new("experiments.activations.verdict")

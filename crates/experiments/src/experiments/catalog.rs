@@ -3,7 +3,7 @@
 //! README's chapter-6 list all read.
 
 use super::{activations, batchnorm, hyperparams, optimizer_paths, optimizers, pair};
-use super::{dropout, weight_decay};
+use super::{dropout, gradient_check, weight_decay};
 use crate::messages::{Lang, Message};
 
 /// The experiments, in the book's order.
@@ -25,11 +25,14 @@ pub enum ExperimentName {
     Dropout,
     /// Fig. 6-24: random search over learning rate and weight decay — best validation curves.
     Hyperparams,
+    /// The book's gradient checks (ch. 5, and §6.3 for BatchNorm): backpropagation against
+    /// numerical gradients.
+    GradientCheck,
 }
 
 impl ExperimentName {
     /// Every experiment, in the book's order.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::OptimizerPaths,
         Self::Optimizers,
         Self::Activations,
@@ -38,6 +41,7 @@ impl ExperimentName {
         Self::WeightDecay,
         Self::Dropout,
         Self::Hyperparams,
+        Self::GradientCheck,
     ];
 
     /// The name on the command line, also the folder and file names.
@@ -51,6 +55,7 @@ impl ExperimentName {
             Self::WeightDecay => "weight-decay",
             Self::Dropout => "dropout",
             Self::Hyperparams => "hyperparams",
+            Self::GradientCheck => "gradient-check",
         }
     }
 
@@ -65,6 +70,7 @@ impl ExperimentName {
             Self::WeightDecay => "6-21",
             Self::Dropout => "6-23",
             Self::Hyperparams => "6-24",
+            Self::GradientCheck => "5 & 6.3",
         }
     }
 
@@ -79,6 +85,7 @@ impl ExperimentName {
             Self::WeightDecay => "experiments.weight-decay.title",
             Self::Dropout => "experiments.dropout.title",
             Self::Hyperparams => "experiments.hyperparams.title",
+            Self::GradientCheck => "experiments.gradient-check.title",
         }
     }
 
@@ -93,6 +100,7 @@ impl ExperimentName {
             Self::WeightDecay => "experiments.weight-decay.describe",
             Self::Dropout => "experiments.dropout.describe",
             Self::Hyperparams => "experiments.hyperparams.describe",
+            Self::GradientCheck => "experiments.gradient-check.describe",
         }
     }
 
@@ -143,6 +151,9 @@ impl ExperimentName {
                     .arg("trials", settings.trials)
                     .arg("epochs", settings.epochs)
             }
+            Self::GradientCheck => Message::new("experiments.size.images")
+                .arg("images", gradient_check::IMAGES)
+                .arg("hidden", format!("{:?}", gradient_check::HIDDEN)),
         }
     }
 
@@ -160,6 +171,7 @@ impl ExperimentName {
             Self::Batchnorm => batchnorm::TRAIN_SIZE,
             Self::WeightDecay | Self::Dropout => pair::TRAIN_SIZE,
             Self::Hyperparams => hyperparams::SAMPLES,
+            Self::GradientCheck => gradient_check::IMAGES,
         }
     }
 

@@ -10,6 +10,7 @@ mod activations;
 mod batchnorm;
 mod catalog;
 mod dropout;
+mod gradient_check;
 mod hyperparams;
 mod optimizer_paths;
 mod optimizers;
@@ -255,6 +256,7 @@ impl PreparedExperiment {
             }
             // Only the training split: the search must never see the test set.
             ExperimentName::Hyperparams => hyperparams::run(&mnist()?.mnist.train, &context)?,
+            ExperimentName::GradientCheck => gradient_check::run(&mnist()?.mnist.train, &context)?,
         };
         context.check_stop()?;
         let seconds = started.elapsed().as_secs_f64();

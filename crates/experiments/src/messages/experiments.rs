@@ -141,4 +141,29 @@ pub(super) const ENTRIES: &[Entry] = &[
         "share of activations within {edge} of 0 or 1 / spread of layer 5 over layer 1, and the initialisation that keeps the spread best — {rows}",
         "アクティベーションのうち 0 または 1 から {edge} 以内にある割合 / 5 層目と 1 層目の広がり（標準偏差）の比、そして広がりを最もよく保つ重みの初期値 — {rows}",
     ),
+    e(
+        "experiments.gradient-check.title",
+        "Gradient check",
+        "勾配確認",
+    ),
+    e(
+        "experiments.gradient-check.describe",
+        "backpropagation against the numerical gradient, per parameter, without and with BatchNorm",
+        "誤差逆伝播法と数値微分による勾配の差をパラメータごとに確認（Batch Normalization なしとあり）",
+    ),
+    e(
+        "experiments.size.images",
+        "{images} images, hidden {hidden}",
+        "画像 {images} 枚、隠れ層 {hidden}",
+    ),
+    e(
+        "experiments.gradient-check.verdict.pass",
+        "backpropagation matches the numerical gradient: largest relative error {worst} ({param}, {network}) ≤ {bound}; mean absolute difference — plain: {plain}; batchnorm: {batchnorm}",
+        "誤差逆伝播法の勾配は数値微分と一致：相対誤差の最大は {worst}（{network} の {param}）で {bound} 以下。平均絶対誤差 — plain: {plain}; batchnorm: {batchnorm}",
+    ),
+    e(
+        "experiments.gradient-check.verdict.fail",
+        "GRADIENT CHECK FAILED: relative error {worst} at {param} ({network}) is over the bound {bound}; mean absolute difference — plain: {plain}; batchnorm: {batchnorm}",
+        "勾配確認に失敗：{network} の {param} で相対誤差 {worst} が上限 {bound} を超えています。平均絶対誤差 — plain: {plain}; batchnorm: {batchnorm}",
+    ),
 ];
