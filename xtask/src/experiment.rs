@@ -1,33 +1,21 @@
-//! `cargo xtask experiment NAME`: the experiments of chapter 6, one figure each, on real MNIST.
+//! `cargo xtask experiment NAME`: the experiments of chapter 6, one figure each, on real MNIST
+//! (or synthetic inputs), as `ExperimentName` describes them.
 
 use crate::data::DataArgs;
 use crate::progress::Progress;
 use crate::signals::StopSignal;
 use crate::{Failure, Outcome, results_dir};
+use scratchnet_experiments::messages::{Lang, Message};
+use scratchnet_experiments::network::Activation;
 use scratchnet_experiments::{
-    ExperimentError, ExperimentName, ExperimentRequest, parse_experiment_dropout,
+    ExperimentError, ExperimentName, ExperimentRequest, parse_activations, parse_experiment_dropout,
 };
 use std::path::PathBuf;
 
 #[derive(clap::Args, Clone, Debug)]
-#[command(
-    allow_negative_numbers = true,
-    after_help = "Experiments (the book's figures):
-  optimizers    fig. 6-9: SGD, Momentum, AdaGrad and Adam, training loss per iteration
-  weight-init   fig. 6-15: weight init std 0.01 vs Xavier vs He (ReLU)
-  batchnorm     fig. 6-19: with vs without BatchNorm at 16 weight scales
-  weight-decay  fig. 6-21: weight decay λ = 0 vs 0.1, train/test accuracy per epoch
-  dropout       fig. 6-23: no dropout vs dropout (--dropout)
-  hyperparams   fig. 6-24: random search over learning rate and weight decay
-
-Each experiment writes results/NAME/NAME.csv, NAME.svg and verdict.txt and prints its verdict. \
-Settings are the book's ch06 scripts; --quick shrinks iterations, epochs, scales and trials (same \
-code path) for a look in seconds. Ctrl-C stops at the next epoch without writing anything (exit \
-130)."
-)]
+#[command(allow_negative_numbers = true, after_help = after_help())]
 pub struct ExperimentArgs {
-    /// The experiment (a figure of chapter 6): optimizers, weight-init, batchnorm,
-    /// weight-decay, dropout or hyperparams.
+    /// The experiment (a figure of chapter 6); the list is below.
     #[arg(value_parser = parse_name, value_name = "NAME")]
     pub name: ExperimentName,
     /// Seed of every random number; each independent run derives its own from it and its index.
@@ -39,6 +27,9 @@ pub struct ExperimentArgs {
     /// Dropout ratio of the `dropout` experiment, in (0, 1) (the book's figure used 0.15).
     #[arg(long, default_value = "0.2", value_parser = parse_experiment_dropout, value_name = "RATIO")]
     pub dropout: f64,
+    /// Rows of the `activations` experiment: sigmoid, relu or both.
+    #[arg(long, default_value = "both", value_parser = parse_rows, value_name = "NAME")]
+    pub activation: ActivationRows,
     /// Write the outputs here instead of results/NAME/ at the workspace root.
     #[arg(long = "out-dir", value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
@@ -47,6 +38,37 @@ pub struct ExperimentArgs {
     /// Print nothing but errors and the verdict.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// The list of experiments with their figure, description and sizes, in the locale's language.
+fn after_help() -> String {
+    let lang = Lang::from_env();
+    let sizes = ExperimentName::ALL
+        .iter()
+        .map(|name| {
+            let size = Message::new("experiments.sizes")
+                .arg("full", name.size(false).render(lang))
+                .arg("quick", name.size(true).render(lang));
+            format!("  {:15}  {}", name.slug(), size.render(lang))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    format!(
+        "Experiments (the book's figures):\n{}\n\nSizes:\n{sizes}\n\n\
+Each experiment writes results/NAME/NAME.csv, NAME.svg, verdict.txt and verdict.ja.txt and prints \
+its verdict. Settings are the book's ch06 scripts; --quick shrinks iterations, epochs, scales and \
+trials (same code path) for a look in seconds. Ctrl-C stops at the next epoch without writing \
+anything (exit 130).",
+        ExperimentName::list(lang)
+    )
+}
+
+/// The activations whose rows the `activations` experiment draws.
+#[derive(Clone, Debug)]
+pub struct ActivationRows(pub Vec<Activation>);
+
+fn parse_rows(text: &str) -> Result<ActivationRows, String> {
+    parse_activations(text).map(ActivationRows)
 }
 
 fn parse_name(text: &str) -> Result<ExperimentName, String> {
@@ -61,23 +83,29 @@ pub fn run(args: &ExperimentArgs) -> Outcome {
         .clone()
         .unwrap_or_else(|| results_dir().join(slug));
     let request = ExperimentRequest {
-        name: args.name,
-        seed: args.seed,
-        quick: args.quick,
         dropout: args.dropout,
+        activations: args.activation.0.clone(),
+        ..ExperimentRequest::new(args.name, args.seed, args.quick)
     };
     let prepared = request.prepare(&out_dir)?;
-    let data = args.data.load(args.name.train_samples(), args.quiet)?;
+    let data = if args.name.needs_mnist() {
+        Some(args.data.load(args.name.train_samples(), args.quiet)?)
+    } else {
+        None
+    };
     if !args.quiet {
+        let source = data.as_ref().map_or_else(
+            || "synthetic inputs".to_string(),
+            |data| data.kind.to_string(),
+        );
         eprintln!(
-            "experiment {slug}{} on {}, seed {}",
+            "experiment {slug}{} on {source}, seed {}",
             if args.quick { " (quick)" } else { "" },
-            data.kind,
             args.seed
         );
     }
     let progress = Progress::new(args.quiet);
-    match prepared.run(&data, &progress, stop.flag()) {
+    match prepared.run_with(data.as_ref(), &progress, stop.flag()) {
         Ok(report) => {
             if !args.quiet {
                 let files: Vec<String> = report
@@ -87,7 +115,7 @@ pub fn run(args: &ExperimentArgs) -> Outcome {
                     .collect();
                 eprintln!("done in {:.1} s: {}", report.seconds, files.join("  "));
             }
-            println!("{}", report.verdict);
+            println!("{}", report.message.render(Lang::from_env()));
             Ok(())
         }
         Err(ExperimentError::Interrupted) => {

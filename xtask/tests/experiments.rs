@@ -4,6 +4,7 @@
 
 mod common;
 
+use scratchnet_experiments::ExperimentName;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -23,7 +24,11 @@ fn run_quick(name: &str, tag: &str, extra: &[&str], threads: Option<&str>) -> (P
         .args(common::data_flags())
         .arg("--out-dir")
         .arg(&out)
-        .args(extra);
+        .args(extra)
+        // The verdict is printed in the locale's language; verdict.txt is English.
+        .env("LANG", "C")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
     if let Some(threads) = threads {
         command.env("RAYON_NUM_THREADS", threads);
     }
@@ -208,6 +213,18 @@ fn search_ranks_by_validation_accuracy_on_held_out_training_images() {
 }
 
 #[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
+fn backpropagation_passes_the_gradient_check_on_mnist_images() {
+    let (out, verdict) = run_quick("gradient-check", "t", &[], None);
+    let rows = read_csv(&out.join("gradient-check.csv"));
+    assert_eq!(rows.len(), 6 + 10);
+    for row in &rows {
+        assert!(number(row, "max_rel_err") <= 1e-3, "{row:?}");
+    }
+    assert!(verdict.starts_with("backpropagation matches"), "{verdict}");
+}
+
+#[test]
 fn bad_arguments_are_usage_errors() {
     let results = common::scratch();
     let status = |args: &[&str]| -> Output {
@@ -220,23 +237,86 @@ fn bad_arguments_are_usage_errors() {
         &["experiment", "optimisers"][..],
         &["experiment", "dropout", "--dropout", "1.5"],
         &["experiment", "dropout", "--dropout", "0"],
+        &["experiment", "activations", "--activation", "tanh"],
     ] {
         let output = status(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
     let help = status(&["experiment", "--help"]);
     let text = String::from_utf8_lossy(&help.stdout);
-    for name in [
-        "optimizers",
-        "weight-init",
-        "batchnorm",
-        "weight-decay",
-        "dropout",
-        "hyperparams",
-        "--quick",
-        "--seed",
-        "--mirror",
-    ] {
+    for name in ["--quick", "--seed", "--mirror", "--activation"] {
         assert!(text.contains(name), "--help does not mention {name}");
     }
+    for name in ExperimentName::ALL {
+        let line = format!("  {:15}  {}", name.slug(), name.describe());
+        assert!(text.contains(&line), "--help lacks {line:?}");
+    }
+}
+
+/// The README's chapter-6 section lists every experiment: its command and its figure.
+#[test]
+fn the_readme_lists_every_experiment() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("## Chapter 6, figure by figure")
+        .expect("the chapter-6 section");
+    let section = &readme[start..];
+    let section = &section[..section[3..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 3)];
+    for name in ExperimentName::ALL {
+        let slug = name.slug();
+        assert!(
+            section.contains(&format!("`cargo xtask experiment {slug}")),
+            "the README's chapter-6 section lacks `cargo xtask experiment {slug}`"
+        );
+        assert!(
+            section.contains(&format!("(docs/figures/experiment-{slug}.svg)")),
+            "the README's chapter-6 section lacks the figure of {slug}"
+        );
+    }
+}
+
+/// The experiments on synthetic inputs need no data: they run in CI without MNIST, and their
+/// verdicts are written in both languages.
+#[test]
+fn synthetic_experiments_run_without_data() {
+    let results = common::scratch();
+    for name in ["optimizer-paths", "activations"] {
+        let out = results.path().join(name);
+        let output = common::xtask(results.path())
+            .args(["experiment", name, "--quick", "--quiet", "--data-dir"])
+            .arg(results.path().join("no-data-here"))
+            .arg("--out-dir")
+            .arg(&out)
+            .env("LANG", "C")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .expect("running xtask");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        check_outputs(&out, name, &String::from_utf8_lossy(&output.stdout));
+        let japanese = std::fs::read_to_string(out.join("verdict.ja.txt")).expect("verdict.ja.txt");
+        assert!(!japanese.trim().is_empty());
+    }
+    let rows = read_csv(&results.path().join("activations/activations.csv"));
+    let mut per_layer: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for row in &rows {
+        let key = (
+            row["activation"].clone(),
+            row["init"].clone(),
+            row["layer"].clone(),
+        );
+        *per_layer.entry(key).or_default() += number(row, "count") as u64;
+    }
+    assert_eq!(per_layer.len(), 6 * 5);
+    assert!(
+        per_layer.values().all(|&count| count == 1000 * 100),
+        "{per_layer:?}"
+    );
 }

@@ -297,3 +297,143 @@ fn write(path: &Path, svg: &str) -> Result<()> {
         source,
     })
 }
+
+/// One panel of a contour figure: a path drawn with its points.
+pub struct ContourPanel {
+    /// Caption.
+    pub title: String,
+    /// The path, one point per step.
+    pub path: Line,
+}
+
+/// Panels in a 2×2 grid over x, y ∈ [−10, 10] (the book's fig. 6-8): the same grey contour
+/// lines in each, a path with a marker per point, the minimum marked with `+`.
+pub fn contour_grid(
+    path: &Path,
+    title: &str,
+    contours: &[Vec<(f64, f64)>],
+    panels: &[ContourPanel],
+) -> Result<()> {
+    let columns = 2;
+    let rows = panels.len().div_ceil(columns).max(1);
+    let size = (900, 440 * rows as u32 + 40);
+    let svg = render(size, |root| {
+        let root = root.titled(title, ("sans-serif", 20))?;
+        let cells = root.split_evenly((rows, columns));
+        for (panel, area) in panels.iter().zip(cells.iter()) {
+            draw_contour_panel(area, contours, panel)?;
+        }
+        Ok(())
+    })?;
+    write(path, &svg)
+}
+
+fn draw_contour_panel(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    contours: &[Vec<(f64, f64)>],
+    panel: &ContourPanel,
+) -> DrawResult {
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .caption(&panel.title, ("sans-serif", 16))
+        .x_label_area_size(30)
+        .y_label_area_size(36)
+        .build_cartesian_2d(-10.0..10.0, -10.0..10.0)?;
+    chart
+        .configure_mesh()
+        .x_desc("x")
+        .y_desc("y")
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    let grey = RGBColor(150, 150, 150);
+    for contour in contours {
+        chart.draw_series(LineSeries::new(
+            contour.iter().copied(),
+            grey.stroke_width(1),
+        ))?;
+    }
+    let color = panel.path.color;
+    let inside = |&(x, y): &(f64, f64)| (-10.0..=10.0).contains(&x) && (-10.0..=10.0).contains(&y);
+    let points: Vec<(f64, f64)> = panel.path.points.iter().copied().filter(inside).collect();
+    chart.draw_series(LineSeries::new(
+        points.iter().copied(),
+        color.stroke_width(2),
+    ))?;
+    chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+    chart.draw_series(std::iter::once(Cross::new(
+        (0.0, 0.0),
+        6,
+        BLACK.stroke_width(2),
+    )))?;
+    Ok(())
+}
+
+/// One row of a histogram figure: a histogram per layer over the same range.
+pub struct HistogramRow {
+    /// Row caption, e.g. `Xavier (sigmoid)`.
+    pub title: String,
+    /// The x range of the bins.
+    pub range: (f64, f64),
+    /// Counts per layer, equal-width bins over `range`.
+    pub counts: Vec<Vec<u64>>,
+    /// The y axis ends here (the book clips ReLU's); `None`: at the largest count.
+    pub y_max: Option<u64>,
+}
+
+/// Rows of histograms, one panel per layer (the book's fig. 6-10 … 6-14).
+pub fn histogram_grid(path: &Path, title: &str, rows: &[HistogramRow]) -> Result<()> {
+    let columns = rows
+        .iter()
+        .map(|row| row.counts.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let size = (200 * columns as u32, 190 * rows.len().max(1) as u32 + 40);
+    let svg = render(size, |root| {
+        let root = root.titled(title, ("sans-serif", 18))?;
+        let bands = root.split_evenly((rows.len().max(1), 1));
+        for (row, band) in rows.iter().zip(bands.iter()) {
+            let cells = band.split_evenly((1, columns));
+            for (layer, (counts, cell)) in row.counts.iter().zip(cells.iter()).enumerate() {
+                let caption = format!("{}, layer {}", row.title, layer + 1);
+                draw_histogram(cell, &caption, row.range, counts, row.y_max)?;
+            }
+        }
+        Ok(())
+    })?;
+    write(path, &svg)
+}
+
+fn draw_histogram(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    caption: &str,
+    (low, high): (f64, f64),
+    counts: &[u64],
+    y_max: Option<u64>,
+) -> DrawResult {
+    let top = y_max
+        .unwrap_or_else(|| counts.iter().copied().max().unwrap_or(1))
+        .max(1) as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(6)
+        .caption(caption, ("sans-serif", 11))
+        .x_label_area_size(18)
+        .y_label_area_size(36)
+        .build_cartesian_2d(low..high, 0.0..top * 1.05)?;
+    chart
+        .configure_mesh()
+        .label_style(("sans-serif", 9))
+        .x_labels(3)
+        .y_labels(4)
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    let width = (high - low) / counts.len().max(1) as f64;
+    let color = PALETTE[0];
+    chart.draw_series(counts.iter().enumerate().map(|(bin, &count)| {
+        let left = low + width * bin as f64;
+        let height = (count as f64).min(top * 1.05);
+        Rectangle::new([(left, 0.0), (left + width, height)], color.filled())
+    }))?;
+    Ok(())
+}

@@ -1,10 +1,14 @@
 //! Chapter-6 experiments started from the lab: their progress, verdict and figure.
 
-use scratchnet_experiments::{ExperimentName, Progress};
+use scratchnet_experiments::messages::{Lang, Message};
+use scratchnet_experiments::{
+    DataError, ExperimentError, ExperimentName, ExperimentRequest, LoadedData, Progress,
+    verdict_file,
+};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Where an experiment stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -38,6 +42,7 @@ pub struct ExperimentSlot {
     done: AtomicU64,
     total: AtomicU64,
     unit: Mutex<&'static str>,
+    verdict: Mutex<Option<Message>>,
 }
 
 /// What the API says of an experiment.
@@ -45,15 +50,22 @@ pub struct ExperimentSlot {
 pub struct ExperimentInfo {
     /// Its name.
     pub name: &'static str,
-    /// The book's figure and what it shows.
-    pub describe: &'static str,
+    /// Its title, in the request's language.
+    pub title: String,
+    /// The book's figure(s), e.g. `6-9`.
+    pub book_figure: &'static str,
+    /// The book's figure and what it shows, in the request's language.
+    pub describe: String,
+    /// How much it runs, at full size and with `quick`, in the request's language.
+    pub size: String,
     /// Where it stands.
     pub state: ExperimentState,
     /// Quick or full, when started here.
     pub quick: Option<bool>,
     /// Units done and to do.
     pub progress: Option<ExperimentProgress>,
-    /// The verdict of its last completed run (from its files).
+    /// The verdict, in the request's language: of this job when it was started here (never
+    /// another process's), else of the last completed run whose files are on disk.
     pub verdict: Option<String>,
     /// The figure of its last completed run.
     pub figure: Option<String>,
@@ -84,6 +96,7 @@ impl ExperimentSlot {
             done: AtomicU64::new(0),
             total: AtomicU64::new(0),
             unit: Mutex::new("epochs"),
+            verdict: Mutex::new(None),
         }
     }
 
@@ -97,8 +110,9 @@ impl ExperimentSlot {
         *self.state.lock().unwrap_or_else(PoisonError::into_inner) = (state, error);
     }
 
-    /// What the API says of it, its files read from `dir`.
-    pub fn info(&self, dir: &Path) -> ExperimentInfo {
+    /// What the API says of it in `lang`: its own verdict and figure once it completed, none
+    /// before (the files in `dir` may be another run's).
+    pub fn info(&self, dir: &Path, lang: Lang) -> ExperimentInfo {
         let (state, error) = self
             .state
             .lock()
@@ -109,12 +123,52 @@ impl ExperimentSlot {
             total: self.total.load(Ordering::Relaxed),
             unit: *self.unit.lock().unwrap_or_else(PoisonError::into_inner),
         });
+        let verdict = self
+            .verdict
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .filter(|_| state == ExperimentState::Completed)
+            .map(|message| message.render(lang));
+        let figure = verdict
+            .is_some()
+            .then(|| figure_url(self.name))
+            .filter(|_| figure_path(self.name, dir).is_file());
         ExperimentInfo {
             state,
             quick: Some(self.quick),
             progress,
             error,
-            ..idle_info(self.name, dir)
+            verdict,
+            figure,
+            ..describe(self.name, lang)
+        }
+    }
+
+    /// Runs it (loading MNIST through `data` only when it needs it), writes its files into
+    /// `dir` and keeps its verdict with this job.
+    pub fn run(&self, data: impl FnOnce() -> Result<Arc<LoadedData>, DataError>, dir: &Path) {
+        if self.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        self.set_state(ExperimentState::Running, None);
+        let request = ExperimentRequest::new(self.name, self.seed, self.quick);
+        let outcome = (|| {
+            let data = if self.name.needs_mnist() {
+                Some(data()?)
+            } else {
+                None
+            };
+            let prepared = request.prepare(dir)?;
+            prepared.run_with(data.as_deref(), self, &self.stop)
+        })();
+        match outcome {
+            Ok(report) => {
+                *self.verdict.lock().unwrap_or_else(PoisonError::into_inner) = Some(report.message);
+                self.set_state(ExperimentState::Completed, None);
+            }
+            Err(ExperimentError::Interrupted) => self.set_state(ExperimentState::Interrupted, None),
+            Err(error) => self.set_state(ExperimentState::Failed, Some(error.to_string())),
         }
     }
 }
@@ -132,24 +186,45 @@ impl Progress for ExperimentSlot {
     }
 }
 
-/// What the API says of an experiment not started here: its files, if any.
-pub fn idle_info(name: ExperimentName, dir: &Path) -> ExperimentInfo {
-    let verdict = std::fs::read_to_string(dir.join("verdict.txt"))
-        .ok()
-        .map(|text| text.trim().to_string());
-    let figure = figure_path(name, dir)
-        .is_file()
-        .then(|| format!("/api/experiments/{}/figure", name.slug()));
+/// What describes an experiment in `lang`, with no state, verdict or figure.
+fn describe(name: ExperimentName, lang: Lang) -> ExperimentInfo {
+    let size = Message::new("experiments.sizes")
+        .arg("full", name.size(false).render(lang))
+        .arg("quick", name.size(true).render(lang));
     ExperimentInfo {
         name: name.slug(),
-        describe: name.describe(),
+        title: name.title(lang),
+        book_figure: name.figure(),
+        describe: name.describe_in(lang),
+        size: size.render(lang),
         state: ExperimentState::Idle,
         quick: None,
         progress: None,
-        verdict,
-        figure,
+        verdict: None,
+        figure: None,
         error: None,
     }
+}
+
+/// What the API says in `lang` of an experiment not started here: its files, if any (the
+/// verdict in `lang`, or in English when its files predate the Japanese one).
+pub fn idle_info(name: ExperimentName, dir: &Path, lang: Lang) -> ExperimentInfo {
+    let read = |lang| {
+        std::fs::read_to_string(dir.join(verdict_file(lang)))
+            .ok()
+            .map(|text| text.trim().to_string())
+    };
+    let verdict = read(lang).or_else(|| read(Lang::En));
+    let figure = figure_path(name, dir).is_file().then(|| figure_url(name));
+    ExperimentInfo {
+        verdict,
+        figure,
+        ..describe(name, lang)
+    }
+}
+
+fn figure_url(name: ExperimentName) -> String {
+    format!("/api/experiments/{}/figure", name.slug())
 }
 
 /// `NAME.svg` in the experiment's directory.

@@ -3,11 +3,9 @@
 
 use crate::Limits;
 use crate::data::DataCache;
-use crate::experiments::{ExperimentSlot, ExperimentState};
+use crate::experiments::ExperimentSlot;
 use crate::runs::{RunSlot, RunState, SlotObserver};
-use scratchnet_experiments::{
-    ExperimentError, ExperimentName, ExperimentRequest, ResultsDir, RunRequest,
-};
+use scratchnet_experiments::{ExperimentName, ResultsDir, RunRequest};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -188,27 +186,10 @@ fn run(shared: &Shared, slot: &Arc<RunSlot>) {
 }
 
 fn experiment(shared: &Shared, slot: &ExperimentSlot) {
-    if slot.stop.load(Ordering::SeqCst) {
-        return;
-    }
-    slot.set_state(ExperimentState::Running, None);
-    let request = ExperimentRequest {
-        name: slot.name,
-        seed: slot.seed,
-        quick: slot.quick,
-        dropout: 0.2,
+    let data = || {
+        shared
+            .data
+            .get(scratchnet_experiments::datasets::DatasetKind::Mnist)
     };
-    let outcome = shared
-        .data
-        .get(scratchnet_experiments::datasets::DatasetKind::Mnist)
-        .map_err(ExperimentError::from)
-        .and_then(|data| {
-            let prepared = request.prepare(&shared.experiment_dir(slot.name))?;
-            prepared.run(&data, slot, &slot.stop)
-        });
-    match outcome {
-        Ok(_) => slot.set_state(ExperimentState::Completed, None),
-        Err(ExperimentError::Interrupted) => slot.set_state(ExperimentState::Interrupted, None),
-        Err(error) => slot.set_state(ExperimentState::Failed, Some(error.to_string())),
-    }
+    slot.run(data, &shared.experiment_dir(slot.name));
 }

@@ -223,7 +223,10 @@ fn the_page_and_the_configuration_are_served() {
         config["defaults"],
         serde_json::to_value(scratchnet_experiments::RunConfig::default()).unwrap()
     );
-    assert_eq!(config["experiments"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        config["experiments"].as_array().unwrap().len(),
+        scratchnet_experiments::ExperimentName::ALL.len()
+    );
     assert!(lab.lab.url().starts_with("http://localhost:"));
 }
 

@@ -122,7 +122,7 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
     let panels = panels(&results);
     Ok(Outcome {
         csv: table(&results),
-        verdict: verdict(&scores, settings.epochs),
+        verdict: super::untranslated(verdict(&scores, settings.epochs)),
         figure: Box::new(move |path| {
             let axes = Axes {
                 x_desc: "epochs",

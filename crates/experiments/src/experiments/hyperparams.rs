@@ -93,7 +93,7 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
     let panels = panels(&ranked);
     Ok(Outcome {
         csv: table(&ranked),
-        verdict: verdict(&summary),
+        verdict: super::untranslated(verdict(&summary)),
         figure: Box::new(move |path| {
             let axes = Axes {
                 x_desc: "epochs",

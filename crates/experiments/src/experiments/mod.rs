@@ -6,9 +6,13 @@
 //! derived from the experiment's seed and the run's index, so the results do not depend on the
 //! thread count.
 
+mod activations;
 mod batchnorm;
+mod catalog;
 mod dropout;
+mod gradient_check;
 mod hyperparams;
+mod optimizer_paths;
 mod optimizers;
 mod pair;
 mod race;
@@ -17,8 +21,9 @@ mod weight_init;
 
 use crate::data::{DataError, LoadedData};
 use crate::figures::FigureError;
+use crate::messages::{Lang, Message};
 use crate::results::{NameLock, ResultsDir, ResultsError, RunName, write_atomically};
-use scratchnet_network::{MultiLayerNetExtend, NetworkConfig, NetworkError};
+use scratchnet_network::{Activation, MultiLayerNetExtend, NetworkConfig, NetworkError};
 use scratchnet_optim::{AnyOptimizer, OptimError};
 use scratchnet_tensor::random;
 use scratchnet_trainer::{
@@ -29,104 +34,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// The experiments, in the book's order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ExperimentName {
-    /// Fig. 6-9: SGD, Momentum, AdaGrad, Adam — training loss per iteration.
-    Optimizers,
-    /// Fig. 6-15: weight init std 0.01 vs Xavier vs He (ReLU) — training loss per iteration.
-    WeightInit,
-    /// Fig. 6-19: with vs without BatchNorm at 16 weight scales — train accuracy per epoch.
-    Batchnorm,
-    /// Fig. 6-21: weight decay λ = 0 vs 0.1 — train/test accuracy per epoch.
-    WeightDecay,
-    /// Fig. 6-23: no dropout vs dropout — train/test accuracy per epoch.
-    Dropout,
-    /// Fig. 6-24: random search over learning rate and weight decay — best validation curves.
-    Hyperparams,
-}
-
-impl ExperimentName {
-    /// Every experiment, in the book's order.
-    pub const ALL: [Self; 6] = [
-        Self::Optimizers,
-        Self::WeightInit,
-        Self::Batchnorm,
-        Self::WeightDecay,
-        Self::Dropout,
-        Self::Hyperparams,
-    ];
-
-    /// The name on the command line, also the folder and file names.
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::Optimizers => "optimizers",
-            Self::WeightInit => "weight-init",
-            Self::Batchnorm => "batchnorm",
-            Self::WeightDecay => "weight-decay",
-            Self::Dropout => "dropout",
-            Self::Hyperparams => "hyperparams",
-        }
-    }
-
-    /// The book's figure and what it shows, in one line.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Self::Optimizers => {
-                "fig. 6-9: SGD, Momentum, AdaGrad and Adam, training loss per iteration"
-            }
-            Self::WeightInit => {
-                "fig. 6-15: weight init std 0.01 vs Xavier vs He (ReLU), training loss per iteration"
-            }
-            Self::Batchnorm => {
-                "fig. 6-19: with vs without BatchNorm at 16 weight scales, train accuracy per epoch"
-            }
-            Self::WeightDecay => {
-                "fig. 6-21: weight decay λ = 0 vs 0.1, train/test accuracy per epoch"
-            }
-            Self::Dropout => "fig. 6-23: no dropout vs dropout, train/test accuracy per epoch",
-            Self::Hyperparams => {
-                "fig. 6-24: random search over learning rate and weight decay, best validation curves"
-            }
-        }
-    }
-
-    /// Training images the experiment reads (the first N of the training set).
-    pub fn train_samples(self) -> usize {
-        match self {
-            Self::Optimizers | Self::WeightInit => usize::MAX,
-            Self::Batchnorm => batchnorm::TRAIN_SIZE,
-            Self::WeightDecay | Self::Dropout => pair::TRAIN_SIZE,
-            Self::Hyperparams => hyperparams::SAMPLES,
-        }
-    }
-}
-
-impl std::str::FromStr for ExperimentName {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|name| name.slug() == text)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|name| name.slug()).collect();
-                format!(
-                    "unknown experiment {text:?}; expected one of {}",
-                    names.join(", ")
-                )
-            })
-    }
-}
-
-/// The dropout ratio of the `dropout` experiment: in (0, 1).
-pub fn parse_experiment_dropout(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(ratio) if ratio > 0.0 && ratio < 1.0 => Ok(ratio),
-        Ok(_) => Err(format!("the dropout ratio must be in (0, 1), got {text}")),
-        Err(_) => Err(format!("{text:?} is not a number")),
-    }
-}
+pub use activations::parse_activations;
+pub use catalog::{ExperimentName, parse_experiment_dropout};
 
 /// Which experiment to run, and how.
 #[derive(Clone, Debug)]
@@ -139,6 +48,21 @@ pub struct ExperimentRequest {
     pub quick: bool,
     /// Dropout ratio of the `dropout` experiment (the book's figure used 0.15).
     pub dropout: f64,
+    /// The rows of the `activations` experiment: sigmoid, ReLU or both.
+    pub activations: Vec<Activation>,
+}
+
+impl ExperimentRequest {
+    /// `name` with the book's settings: dropout 0.2, both activations.
+    pub fn new(name: ExperimentName, seed: u64, quick: bool) -> Self {
+        Self {
+            name,
+            seed,
+            quick,
+            dropout: 0.2,
+            activations: vec![Activation::Sigmoid, Activation::Relu],
+        }
+    }
 }
 
 /// Why an experiment did not produce its files.
@@ -170,6 +94,9 @@ pub enum ExperimentError {
         /// The failure.
         source: std::io::Error,
     },
+    /// The experiment reads MNIST and was given no data.
+    #[error("the {0} experiment needs MNIST and none was loaded")]
+    NoData(&'static str),
     /// Stopped on request before it finished; nothing was written.
     #[error("interrupted")]
     Interrupted,
@@ -224,8 +151,8 @@ pub struct Outcome {
     pub csv: Table,
     /// Draws `NAME.svg` at the given path.
     pub figure: DrawFigure,
-    /// The one-line verdict.
-    pub verdict: String,
+    /// The one-line verdict, in either language.
+    pub verdict: Message,
 }
 
 /// Draws a figure into the SVG file at the given path.
@@ -242,9 +169,11 @@ pub struct Table {
 /// A finished experiment: its verdict and files.
 #[derive(Clone, Debug)]
 pub struct ExperimentReport {
-    /// The sentence computed from the results.
+    /// The sentence computed from the results, in English.
     pub verdict: String,
-    /// `NAME.csv`, `NAME.svg`, `verdict.txt`.
+    /// The same verdict as a message, to render in either language.
+    pub message: Message,
+    /// `NAME.csv`, `NAME.svg`, `verdict.txt`, `verdict.ja.txt`.
     pub files: Vec<PathBuf>,
     /// Wall time, seconds.
     pub seconds: f64,
@@ -291,6 +220,17 @@ impl PreparedExperiment {
         progress: &dyn Progress,
         stop: &AtomicBool,
     ) -> Result<ExperimentReport> {
+        self.run_with(Some(data), progress, stop)
+    }
+
+    /// [`PreparedExperiment::run`] for any experiment, with data only when
+    /// [`ExperimentName::needs_mnist`] (the others compute on synthetic inputs).
+    pub fn run_with(
+        &self,
+        data: Option<&LoadedData>,
+        progress: &dyn Progress,
+        stop: &AtomicBool,
+    ) -> Result<ExperimentReport> {
         let request = &self.request;
         let context = RunContext {
             seed: request.seed,
@@ -298,38 +238,69 @@ impl PreparedExperiment {
             progress,
             stop,
         };
-        let train = &data.mnist.train;
         let started = Instant::now();
+        let mnist = || data.ok_or(ExperimentError::NoData(request.name.slug()));
         let outcome = match request.name {
-            ExperimentName::Optimizers => optimizers::run(train, &context)?,
-            ExperimentName::WeightInit => weight_init::run(train, &context)?,
-            ExperimentName::Batchnorm => batchnorm::run(train, &context)?,
-            ExperimentName::WeightDecay => weight_decay::run(train, data, &context)?,
-            ExperimentName::Dropout => dropout::run(train, data, request.dropout, &context)?,
+            ExperimentName::OptimizerPaths => optimizer_paths::run(&context)?,
+            ExperimentName::Activations => activations::run(&request.activations, &context)?,
+            ExperimentName::Optimizers => optimizers::run(&mnist()?.mnist.train, &context)?,
+            ExperimentName::WeightInit => weight_init::run(&mnist()?.mnist.train, &context)?,
+            ExperimentName::Batchnorm => batchnorm::run(&mnist()?.mnist.train, &context)?,
+            ExperimentName::WeightDecay => {
+                let data = mnist()?;
+                weight_decay::run(&data.mnist.train, data, &context)?
+            }
+            ExperimentName::Dropout => {
+                let data = mnist()?;
+                dropout::run(&data.mnist.train, data, request.dropout, &context)?
+            }
             // Only the training split: the search must never see the test set.
-            ExperimentName::Hyperparams => hyperparams::run(train, &context)?,
+            ExperimentName::Hyperparams => hyperparams::run(&mnist()?.mnist.train, &context)?,
+            ExperimentName::GradientCheck => gradient_check::run(&mnist()?.mnist.train, &context)?,
         };
         context.check_stop()?;
         let seconds = started.elapsed().as_secs_f64();
-        let verdict = outcome.verdict.clone();
+        let message = outcome.verdict.clone();
         let files = write_outcome(&self.out_dir, request.name.slug(), outcome)?;
         Ok(ExperimentReport {
-            verdict,
+            verdict: message.render(Lang::En),
+            message,
             files,
             seconds,
         })
     }
 }
 
+/// A verdict written as an English sentence before the experiment had message keys: shown as
+/// it is in both languages.
+pub fn untranslated(text: String) -> Message {
+    Message::new("experiments.verdict.text").arg("text", text)
+}
+
 /// Writes the CSV, the figure and the verdict, each whole or not at all.
 fn write_outcome(dir: &Path, slug: &str, outcome: Outcome) -> Result<Vec<PathBuf>> {
     let csv_path = dir.join(format!("{slug}.csv"));
     let svg_path = dir.join(format!("{slug}.svg"));
-    let verdict_path = dir.join("verdict.txt");
     write_file(&csv_path, &csv_bytes(&outcome.csv))?;
     (outcome.figure)(&svg_path)?;
-    write_file(&verdict_path, format!("{}\n", outcome.verdict).as_bytes())?;
-    Ok(vec![csv_path, svg_path, verdict_path])
+    let mut files = vec![csv_path, svg_path];
+    for lang in Lang::ALL {
+        let path = dir.join(verdict_file(lang));
+        write_file(
+            &path,
+            format!("{}\n", outcome.verdict.render(lang)).as_bytes(),
+        )?;
+        files.push(path);
+    }
+    Ok(files)
+}
+
+/// The file of the verdict in `lang`: `verdict.txt` (English) or `verdict.ja.txt`.
+pub fn verdict_file(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "verdict.txt",
+        Lang::Ja => "verdict.ja.txt",
+    }
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -498,20 +469,5 @@ mod tests {
         assert_eq!(join_names(&["Adam"]), "Adam");
         assert_eq!(join_names(&["Adam", "AdaGrad"]), "Adam and AdaGrad");
         assert_eq!(join_names(&["a", "b", "c"]), "a, b and c");
-    }
-
-    #[test]
-    fn names_parse_and_print_alike() {
-        for name in ExperimentName::ALL {
-            assert_eq!(name.slug().parse::<ExperimentName>(), Ok(name));
-        }
-        assert!(
-            "optimisers"
-                .parse::<ExperimentName>()
-                .unwrap_err()
-                .contains("optimizers, weight-init")
-        );
-        assert!(parse_experiment_dropout("0").is_err());
-        assert_eq!(parse_experiment_dropout("0.15"), Ok(0.15));
     }
 }

@@ -136,7 +136,7 @@ pub fn outcome(runs: Vec<PairRun>, title: String, regulariser: &str) -> Outcome 
     let panels = panels(&runs);
     Outcome {
         csv: table(&runs),
-        verdict,
+        verdict: super::untranslated(verdict),
         figure: Box::new(move |path| {
             let axes = Axes {
                 x_desc: "epochs",

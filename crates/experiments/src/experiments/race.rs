@@ -60,7 +60,7 @@ pub fn outcome(
     let lines = chart_lines(&curves);
     Ok(Outcome {
         csv: table(&curves),
-        verdict: verdict(&finals(&curves)),
+        verdict: super::untranslated(verdict(&finals(&curves))),
         figure: Box::new(move |path| {
             let axes = Axes {
                 x_desc: "iterations",

@@ -1,5 +1,169 @@
-//! The chapter-6 experiments: titles, descriptions, figure text and verdicts.
+//! The chapter-6 experiments: titles, descriptions, sizes, figure text and verdicts.
 
 use super::Entry;
 
-pub(super) const ENTRIES: &[Entry] = &[];
+const fn e(key: &'static str, en: &'static str, ja: &'static str) -> Entry {
+    Entry { key, en, ja }
+}
+
+pub(super) const ENTRIES: &[Entry] = &[
+    // One line per experiment: `fig. 6-9: what it shows`.
+    e(
+        "experiments.line",
+        "fig. {figure}: {describe}",
+        "図{figure}: {describe}",
+    ),
+    // Titles.
+    e(
+        "experiments.optimizer-paths.title",
+        "Optimizer paths",
+        "最適化手法の更新経路",
+    ),
+    e(
+        "experiments.optimizers.title",
+        "Optimizers",
+        "最適化手法の比較",
+    ),
+    e(
+        "experiments.activations.title",
+        "Activation distributions",
+        "隠れ層のアクティベーション分布",
+    ),
+    e(
+        "experiments.weight-init.title",
+        "Weight initialisation",
+        "重みの初期値",
+    ),
+    e(
+        "experiments.batchnorm.title",
+        "Batch Normalization",
+        "Batch Normalization",
+    ),
+    e("experiments.weight-decay.title", "Weight decay", "荷重減衰"),
+    e("experiments.dropout.title", "Dropout", "Dropout"),
+    e(
+        "experiments.hyperparams.title",
+        "Hyperparameter search",
+        "ハイパーパラメータの探索",
+    ),
+    // What each figure shows.
+    e(
+        "experiments.optimizer-paths.describe",
+        "SGD, Momentum, AdaGrad and Adam walking f(x, y) = x²/20 + y² from (−7, 2)",
+        "SGD・Momentum・AdaGrad・Adam が f(x, y) = x²/20 + y² を (−7, 2) から進む経路",
+    ),
+    e(
+        "experiments.optimizers.describe",
+        "SGD, Momentum, AdaGrad and Adam, training loss per iteration",
+        "SGD・Momentum・AdaGrad・Adam による MNIST の学習、イテレーションごとの損失",
+    ),
+    e(
+        "experiments.activations.describe",
+        "histograms of five layers' activations for each weight initialisation, sigmoid and ReLU",
+        "重みの初期値ごとの 5 層のアクティベーション分布（sigmoid と ReLU）",
+    ),
+    e(
+        "experiments.weight-init.describe",
+        "weight init std 0.01 vs Xavier vs He (ReLU), training loss per iteration",
+        "重みの初期値 std=0.01・Xavier・He（ReLU）の比較、イテレーションごとの損失",
+    ),
+    e(
+        "experiments.batchnorm.describe",
+        "with vs without BatchNorm at 16 weight scales, train accuracy per epoch",
+        "Batch Normalization の有無を 16 通りの重みのスケールで比較、エポックごとの訓練データの認識精度",
+    ),
+    e(
+        "experiments.weight-decay.describe",
+        "weight decay λ = 0 vs 0.1, train/test accuracy per epoch",
+        "荷重減衰 λ = 0 と 0.1、エポックごとの訓練データとテストデータの認識精度",
+    ),
+    e(
+        "experiments.dropout.describe",
+        "no dropout vs dropout, train/test accuracy per epoch",
+        "Dropout なしとあり、エポックごとの訓練データとテストデータの認識精度",
+    ),
+    e(
+        "experiments.hyperparams.describe",
+        "random search over learning rate and weight decay, best validation curves",
+        "学習係数と荷重減衰のランダムサーチ、検証データの認識精度が上位の試行",
+    ),
+    // Sizes.
+    e(
+        "experiments.size.steps",
+        "{steps} steps",
+        "{steps} ステップ",
+    ),
+    e(
+        "experiments.size.iterations",
+        "{iterations} iterations",
+        "{iterations} イテレーション",
+    ),
+    e(
+        "experiments.size.activations",
+        "{inputs} inputs × {layers} layers",
+        "入力 {inputs} 個 × {layers} 層",
+    ),
+    e(
+        "experiments.size.scales",
+        "{scales} weight scales × {epochs} epochs",
+        "重みのスケール {scales} 通り × {epochs} エポック",
+    ),
+    e(
+        "experiments.size.epochs",
+        "{epochs} epochs",
+        "{epochs} エポック",
+    ),
+    e(
+        "experiments.size.trials",
+        "{trials} trials × {epochs} epochs",
+        "{trials} 試行 × {epochs} エポック",
+    ),
+    e(
+        "experiments.sizes",
+        "{full} ({quick} with --quick)",
+        "{full}（--quick では {quick}）",
+    ),
+    // A verdict computed before the experiments had message keys: shown as written.
+    e("experiments.verdict.text", "{text}", "{text}"),
+    // Verdicts.
+    e(
+        "experiments.optimizer-paths.verdict",
+        "after {steps} steps {nearest} ends nearest the minimum ({distance} away; {distances}); {zigzag} zig-zags most ({changes} sign changes of the y-step; {zigzags})",
+        "{steps} ステップ後、最小値に最も近いのは {nearest}（距離 {distance}。{distances}）。最もジグザグに進むのは {zigzag}（y 方向の更新の符号が {changes} 回反転。{zigzags}）",
+    ),
+    e(
+        "experiments.optimizer-paths.verdict.none",
+        "no path to judge",
+        "判定する経路がありません",
+    ),
+    e(
+        "experiments.activations.verdict",
+        "share of activations within {edge} of 0 or 1 / spread of layer 5 over layer 1, and the initialisation that keeps the spread best — {rows}",
+        "アクティベーションのうち 0 または 1 から {edge} 以内にある割合 / 5 層目と 1 層目の広がり（標準偏差）の比、そして広がりを最もよく保つ重みの初期値 — {rows}",
+    ),
+    e(
+        "experiments.gradient-check.title",
+        "Gradient check",
+        "勾配確認",
+    ),
+    e(
+        "experiments.gradient-check.describe",
+        "backpropagation against the numerical gradient, per parameter, without and with BatchNorm",
+        "誤差逆伝播法と数値微分による勾配の差をパラメータごとに確認（Batch Normalization なしとあり）",
+    ),
+    e(
+        "experiments.size.images",
+        "{images} images, hidden {hidden}",
+        "画像 {images} 枚、隠れ層 {hidden}",
+    ),
+    e(
+        "experiments.gradient-check.verdict.pass",
+        "backpropagation matches the numerical gradient: largest relative error {worst} ({param}, {network}) ≤ {bound}; mean absolute difference — plain: {plain}; batchnorm: {batchnorm}",
+        "誤差逆伝播法の勾配は数値微分と一致：相対誤差の最大は {worst}（{network} の {param}）で {bound} 以下。平均絶対誤差 — plain: {plain}; batchnorm: {batchnorm}",
+    ),
+    e(
+        "experiments.gradient-check.verdict.fail",
+        "GRADIENT CHECK FAILED: relative error {worst} at {param} ({network}) is over the bound {bound}; mean absolute difference — plain: {plain}; batchnorm: {batchnorm}",
+        "勾配確認に失敗：{network} の {param} で相対誤差 {worst} が上限 {bound} を超えています。平均絶対誤差 — plain: {plain}; batchnorm: {batchnorm}",
+    ),
+];

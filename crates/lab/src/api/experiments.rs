@@ -6,31 +6,62 @@ use crate::error::ApiError;
 use crate::experiments::{ExperimentSlot, ExperimentState, figure_path, idle_info};
 use crate::jobs::{Job, Shared};
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use scratchnet_experiments::messages::Lang;
 use scratchnet_experiments::{ExperimentName, options};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 type Lab = State<Arc<Shared>>;
 
-/// `GET /api/experiments`: each experiment's state, progress, verdict and figure.
-pub async fn list(State(shared): Lab) -> Json<Value> {
+/// The language asked for: `?lang=en|ja` first, then the `Accept-Language` header.
+#[derive(Debug, Default, Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+fn request_lang(query: &LangQuery, headers: &HeaderMap) -> Result<Lang, ApiError> {
+    if let Some(code) = &query.lang {
+        return code
+            .parse()
+            .map_err(|error: scratchnet_experiments::messages::UnknownLang| {
+                ApiError::invalid_option("lang", &error.to_string())
+            });
+    }
+    Ok(headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .map_or(Lang::En, Lang::from_accept_language))
+}
+
+/// `GET /api/experiments[?lang=ja]`: each experiment's title, figure, description and sizes,
+/// state, progress, verdict and figure, in the request's language.
+pub async fn list(
+    State(shared): Lab,
+    Query(query): Query<LangQuery>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let lang = request_lang(&query, &headers)?;
     let registry = shared.registry();
     let experiments: Vec<_> = ExperimentName::ALL
         .iter()
         .map(|&name| {
             let dir = shared.experiment_dir(name);
             match registry.experiments.get(name.slug()) {
-                Some(slot) => slot.info(&dir),
-                None => idle_info(name, &dir),
+                Some(slot) => slot.info(&dir, lang),
+                None => idle_info(name, &dir, lang),
             }
         })
         .collect();
-    Json(json!({ "experiments": experiments }))
+    Ok(Json(json!({ "experiments": experiments })))
 }
+
+/// The fields `POST /api/experiments` takes.
+const START_FIELDS: [&str; 3] = ["name", "quick", "seed"];
 
 fn experiment_name(text: &str) -> Result<ExperimentName, ApiError> {
     text.parse()
@@ -39,6 +70,20 @@ fn experiment_name(text: &str) -> Result<ExperimentName, ApiError> {
 
 /// `POST /api/experiments` with `{"name", "quick", "seed"}`: queues an experiment.
 pub async fn start(State(shared): Lab, JsonBody(body): JsonBody) -> Result<Response, ApiError> {
+    let Some(fields) = body.as_object() else {
+        return Err(ApiError::bad_request(
+            "expected a JSON object with name, quick and seed",
+        ));
+    };
+    if let Some(unknown) = fields
+        .keys()
+        .find(|key| !START_FIELDS.contains(&key.as_str()))
+    {
+        return Err(ApiError::invalid_option(
+            unknown,
+            &format!("unknown field; expected {}", START_FIELDS.join(", ")),
+        ));
+    }
     let name = match body.get("name") {
         Some(Value::String(text)) => experiment_name(text)?,
         _ => {

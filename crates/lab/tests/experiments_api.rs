@@ -1,0 +1,177 @@
+//! `/api/experiments` against a real lab: the descriptions and verdicts in the request's
+//! language, unknown fields refused, and a job's verdict kept with the job — never another
+//! process's files. Uses `optimizer-paths`, which needs no data set.
+
+use scratchnet_experiments::ExperimentName;
+use scratchnet_experiments::datasets::DatasetKind;
+use scratchnet_experiments::{DataSource, LoadedData};
+use scratchnet_lab::{Lab, LabOptions};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+struct TestLab {
+    lab: Lab,
+    results: tempfile::TempDir,
+    agent: ureq::Agent,
+}
+
+impl TestLab {
+    fn start() -> Self {
+        let results = tempfile::tempdir().unwrap();
+        let source = DataSource::new(results.path(), DatasetKind::Mnist, None, vec![]);
+        let mut options = LabOptions::new(results.path().to_path_buf(), source);
+        options.port = 0;
+        options.preloaded = Some(Arc::new(LoadedData::synthetic(600, 200, 7)));
+        let lab = Lab::start(options).expect("the lab starts");
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        Self {
+            lab,
+            results,
+            agent,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.lab.address().port())
+    }
+
+    fn get(&self, path: &str, accept_language: Option<&str>) -> (u16, Value) {
+        let mut request = self.agent.get(&self.url(path));
+        if let Some(languages) = accept_language {
+            request = request.header("Accept-Language", languages);
+        }
+        read_json(request.call().expect("a response"))
+    }
+
+    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .agent
+            .post(&self.url(path))
+            .header("Content-Type", "application/json")
+            .send(body.to_string())
+            .expect("a response");
+        read_json(response)
+    }
+
+    /// The experiment `name` as `GET /api/experiments` (with `query`) lists it.
+    fn experiment(&self, name: &str, query: &str, accept_language: Option<&str>) -> Value {
+        let (status, list) = self.get(&format!("/api/experiments{query}"), accept_language);
+        assert_eq!(status, 200, "{list}");
+        list["experiments"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|experiment| experiment["name"] == name)
+            .cloned()
+            .expect("the experiment")
+    }
+}
+
+fn read_json(mut response: ureq::http::Response<ureq::Body>) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().expect("a body");
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("not JSON (status {status}): {text:?}"));
+    (status, body)
+}
+
+#[test]
+fn every_experiment_is_described_in_the_requests_language() {
+    let lab = TestLab::start();
+    let (status, list) = lab.get("/api/experiments", None);
+    assert_eq!(status, 200);
+    let names: Vec<&str> = list["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|experiment| experiment["name"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = ExperimentName::ALL.iter().map(|name| name.slug()).collect();
+    assert_eq!(names, expected);
+
+    let english = lab.experiment("weight-decay", "", None);
+    assert_eq!(english["title"], "Weight decay");
+    assert_eq!(english["book_figure"], "6-21");
+    assert!(
+        english["describe"]
+            .as_str()
+            .unwrap()
+            .starts_with("fig. 6-21")
+    );
+    let japanese = lab.experiment("weight-decay", "?lang=ja", None);
+    assert_eq!(japanese["title"], "荷重減衰");
+    assert!(japanese["describe"].as_str().unwrap().starts_with("図6-21"));
+    let header = lab.experiment("weight-decay", "", Some("ja-JP,ja;q=0.9,en;q=0.8"));
+    assert_eq!(header["title"], "荷重減衰");
+    // `?lang=` wins over the header.
+    let both = lab.experiment("weight-decay", "?lang=en", Some("ja"));
+    assert_eq!(both["title"], "Weight decay");
+    let (status, body) = lab.get("/api/experiments?lang=fr", None);
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "lang");
+}
+
+#[test]
+fn unknown_fields_are_refused() {
+    let lab = TestLab::start();
+    let (status, body) = lab.post(
+        "/api/experiments",
+        &json!({ "name": "optimizer-paths", "quik": true }),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "quik");
+    let (status, body) = lab.post("/api/experiments", &json!(["optimizer-paths"]));
+    assert_eq!(status, 400, "{body}");
+}
+
+/// A verdict another process wrote into results/<experiment>/ is shown only while no job of
+/// this lab has run it; the job's own verdict, in the request's language, replaces it — even
+/// when the files are overwritten afterwards.
+#[test]
+fn a_jobs_verdict_stays_with_the_job() {
+    let lab = TestLab::start();
+    let dir = lab.results.path().join("optimizer-paths");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("verdict.txt"), "written by another process\n").unwrap();
+    let idle = lab.experiment("optimizer-paths", "", None);
+    assert_eq!(idle["state"], "idle");
+    assert_eq!(idle["verdict"], "written by another process");
+
+    let (status, body) = lab.post(
+        "/api/experiments",
+        &json!({ "name": "optimizer-paths", "quick": true }),
+    );
+    assert_eq!(status, 202, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let finished = loop {
+        let experiment = lab.experiment("optimizer-paths", "", None);
+        if matches!(experiment["state"].as_str(), Some("queued" | "running")) {
+            assert_ne!(experiment["verdict"], "written by another process");
+            assert!(Instant::now() < deadline, "{experiment}");
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        break experiment;
+    };
+    assert_eq!(finished["state"], "completed", "{finished}");
+    let verdict = finished["verdict"].as_str().unwrap();
+    assert!(verdict.starts_with("after 30 steps"), "{verdict}");
+    assert!(finished["figure"].as_str().is_some(), "{finished}");
+
+    std::fs::write(dir.join("verdict.txt"), "written by another process\n").unwrap();
+    let again = lab.experiment("optimizer-paths", "", None);
+    assert_eq!(again["verdict"], verdict);
+    let japanese = lab.experiment("optimizer-paths", "?lang=ja", None);
+    assert!(
+        japanese["verdict"]
+            .as_str()
+            .unwrap()
+            .starts_with("30 ステップ後"),
+        "{japanese}"
+    );
+}
