@@ -45,7 +45,7 @@ Workloads (--only keys), each run as a child process of this executable --runs t
                 NumPy twin: bench/numpy_seed_experiment.py --train-size 60000 --epochs 3 --dropout 0
   optimizers, weight-init, batchnorm, weight-decay, dropout, hyperparams
                 `experiment NAME` at full size (with --quick: `experiment NAME --quick`), no
-                twin; `experiments` selects all six, and the table adds their sum
+                twin; `experiments` selects all of them, and the table adds their sum
   micro         in this process, after the children: one training step (batch 100) and one
                 evaluation of the 10,000 test images, in ms and GFLOP/s against the peak of this
                 machine's kind (255 GFLOP/s per core, 480 for two)
@@ -79,7 +79,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub quick: bool,
     /// Only these workloads, comma-separated: seed, ch5, full3, an experiment's name,
-    /// experiments (all six), micro [default: all].
+    /// experiments (all of them), micro [default: all].
     #[arg(long, value_parser = Selection::parse, value_name = "KEYS", conflicts_with = "scaling")]
     pub only: Option<Selection>,
     /// Instead of the workload table: in-process cost against training-set size, width and

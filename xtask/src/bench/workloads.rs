@@ -53,7 +53,7 @@ pub struct Selection {
     pub micro: bool,
 }
 
-/// The `--only` key of all six experiments.
+/// The `--only` key of every experiment.
 const EXPERIMENTS_KEY: &str = "experiments";
 /// The `--only` key of the in-process micro benchmarks.
 const MICRO_KEY: &str = "micro";
@@ -101,7 +101,7 @@ fn known_keys() -> String {
         .map(WorkloadKey::name)
         .collect();
     format!(
-        "the keys are {}, {EXPERIMENTS_KEY} (all six) and {MICRO_KEY}",
+        "the keys are {}, {EXPERIMENTS_KEY} (all of them) and {MICRO_KEY}",
         names.join(", ")
     )
 }
@@ -383,7 +383,7 @@ mod tests {
         assert_eq!(selection.workloads, [WorkloadKey::Seed, WorkloadKey::Ch5]);
         assert!(selection.micro);
         let experiments = Selection::parse("experiments,dropout").expect("valid keys");
-        assert_eq!(experiments.workloads.len(), 6);
+        assert_eq!(experiments.workloads.len(), ExperimentName::ALL.len());
         assert!(!experiments.micro);
         let error = Selection::parse("seed,ch6").expect_err("unknown key");
         assert!(
