@@ -105,11 +105,27 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Error(error)) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", error_report(&error));
             ExitCode::FAILURE
         }
         Err(Failure::Signal(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
     }
+}
+
+/// The error and its causes joined by ": ", leaving out a cause whose text the message already
+/// contains (library errors that print their source and also expose it would repeat it).
+fn error_report(error: &anyhow::Error) -> String {
+    let mut report = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !report.contains(&text) {
+            if !report.is_empty() {
+                report.push_str(": ");
+            }
+            report.push_str(&text);
+        }
+    }
+    report
 }
 
 /// Ends on a command line clap refused (or on `--help`): clap's own report in English; in
