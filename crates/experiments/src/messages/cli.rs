@@ -3,12 +3,8 @@
 //! several commands share). English help stays in the clap definitions: only the keys of the
 //! Japanese side replace it.
 
-use super::Entry;
+use super::{Entry, e};
 
-/// An entry in both languages.
-const fn e(key: &'static str, en: &'static str, ja: &'static str) -> Entry {
-    Entry { key, en, ja }
-}
 
 pub(super) const ENTRIES: &[Entry] = &[
     e("lang.name", "English", "日本語"),

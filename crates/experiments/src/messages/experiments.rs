@@ -1,10 +1,7 @@
 //! The chapter-6 experiments: titles, descriptions, sizes, figure text and verdicts.
 
-use super::Entry;
+use super::{Entry, e};
 
-const fn e(key: &'static str, en: &'static str, ja: &'static str) -> Entry {
-    Entry { key, en, ja }
-}
 
 pub(super) const ENTRIES: &[Entry] = &[
     // One line per experiment: `fig. 6-9: what it shows`.

@@ -156,6 +156,11 @@ impl Entry {
     }
 }
 
+/// An entry in both languages: the table parts' shorthand for [`Entry`]'s literal.
+const fn e(key: &'static str, en: &'static str, ja: &'static str) -> Entry {
+    Entry { key, en, ja }
+}
+
 /// The parts of the table, by who shows the text.
 const PARTS: [&[Entry]; 4] = [
     options::ENTRIES,

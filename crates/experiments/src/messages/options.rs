@@ -1,11 +1,7 @@
 //! The run options: each option's help and each validation rule's one-line message.
 
-use super::Entry;
+use super::{Entry, e};
 
-/// An entry in both languages.
-const fn e(key: &'static str, en: &'static str, ja: &'static str) -> Entry {
-    Entry { key, en, ja }
-}
 
 pub(super) const ENTRIES: &[Entry] = &[
     // Help, one per option (see `options::OPTIONS`).
