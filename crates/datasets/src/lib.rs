@@ -5,6 +5,7 @@
 mod cache;
 mod catalog;
 mod fetch;
+mod http;
 pub mod idx;
 mod mnist;
 mod report;

@@ -69,6 +69,8 @@ pub enum FailureReason {
     },
     /// A local read or write failed (disk full, permissions, …).
     Io(String),
+    /// An http(s) source, in a build without the crate's `download` feature.
+    DownloadDisabled,
 }
 
 impl FailureReason {
@@ -79,6 +81,7 @@ impl FailureReason {
             FailureReason::InvalidSource(_)
                 | FailureReason::Unreachable(_)
                 | FailureReason::Timeout(_)
+                | FailureReason::DownloadDisabled
         )
     }
 }
@@ -132,6 +135,9 @@ impl fmt::Display for FailureReason {
                 write!(f, "not gzip data (starts with {start})")
             }
             FailureReason::CorruptGzip(e) => write!(f, "corrupt gzip data: {e}"),
+            FailureReason::DownloadDisabled => f.write_str(
+                "http(s) sources need scratchnet-datasets' `download` feature (this build has none)",
+            ),
             FailureReason::WrongSize { expected, actual } if actual > expected => {
                 write!(f, "decompresses to more than the expected {expected} bytes")
             }

@@ -79,6 +79,7 @@ impl Source {
     }
 
     /// Whether this is a URL whose host is a loopback address (proxies are bypassed for those).
+    #[cfg_attr(not(feature = "download"), allow(dead_code))]
     pub(crate) fn is_loopback(&self) -> bool {
         let Source::Http(url) = self else {
             return false;
