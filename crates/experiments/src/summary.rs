@@ -33,8 +33,11 @@ impl RunStatus {
 
 /// Which arithmetic and random streams produced a run's numbers: 1 = before the keyed random
 /// streams (files without the field), 2 = keyed streams (batches and each dropout layer's
-/// masks keyed by seed, purpose and layer). Bumped whenever the same command's bytes change.
-pub const NUMERICS: u32 = 2;
+/// masks keyed by seed, purpose and layer), 3 = the training step's first layer reads
+/// byte-stored images as sparse rows (its product and weight gradient summed over the
+/// dense/sparse column split, so in another order; masks and batches as in 2). Bumped
+/// whenever the same command's bytes change.
+pub const NUMERICS: u32 = 3;
 
 /// The `numerics` of a summary written before the field existed.
 fn numerics_before_the_field() -> u32 {

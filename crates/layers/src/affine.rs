@@ -6,7 +6,8 @@
 use crate::{ColumnOp, Layer};
 use scratchnet_tensor::random::{self, Rng};
 use scratchnet_tensor::{
-    Float, Matrix, add_row_broadcast, column_sums_into, matmul, matmul_nt, matmul_tn, resize_for,
+    Float, Matrix, SparseRows, SparseWeights, TransposeBuffers, add_row_broadcast,
+    column_sums_into, matmul, matmul_nt, matmul_tn, resize_for,
 };
 
 /// The book's `Affine` (§5.6.2): `out = x·W + b`; `backward` gives `∂L/∂X = ∂L/∂Y·Wᵀ` and
@@ -27,6 +28,10 @@ pub struct Affine<T: Float> {
     out: Matrix<T>,
     /// `∂L/∂x` buffer.
     dx: Matrix<T>,
+    /// `W` laid out for the column split of sparse batches, refilled every sparse forward.
+    sparse_weight: Option<SparseWeights<T>>,
+    /// Reused by the weight gradient of a sparse batch.
+    transpose_buffers: TransposeBuffers<T>,
 }
 
 impl<T: Float> Affine<T> {
@@ -53,6 +58,8 @@ impl<T: Float> Affine<T> {
             x: Matrix::zeros(0, 0),
             out: Matrix::zeros(0, 0),
             dx: Matrix::zeros(0, 0),
+            sparse_weight: None,
+            transpose_buffers: TransposeBuffers::default(),
         }
     }
 
@@ -105,6 +112,54 @@ impl<T: Float> Affine<T> {
             "Affine::backward: dout must match the output of the last training-mode forward"
         );
         matmul_tn(&self.x, dout, &mut self.grad_weight);
+        column_sums_into(dout, &mut self.grad_bias);
+    }
+}
+
+/// The first layer of a training step on sparse rows (a batch gathered from byte-stored
+/// images): the same `x·W + b` and `dW = xᵀ·dout`, over the rows' dense/sparse column split.
+/// The input is not copied; the caller passes the same batch to both halves.
+impl<T: Float> Affine<T> {
+    /// Training-mode `out = x·W + b` for a sparse batch: the dense columns by `gemm`, the
+    /// others one multiply-add per non-zero entry. A later dense [`Layer::backward`] panics
+    /// (its cached input is cleared): use [`Self::backward_params_sparse`] with the same `x`.
+    ///
+    /// # Panics
+    /// If `x` does not have [`Self::input_size`] features.
+    pub fn forward_sparse(&mut self, x: &SparseRows<T>) -> &Matrix<T> {
+        assert_eq!(
+            x.ncols(),
+            self.input_size(),
+            "Affine: the input has {} features, the weight expects {}",
+            x.ncols(),
+            self.input_size()
+        );
+        let weight = match &mut self.sparse_weight {
+            Some(laid_out) if laid_out.fits(x.split()) => {
+                laid_out.refill(&self.weight);
+                laid_out
+            }
+            slot => slot.insert(SparseWeights::new(&self.weight, x.split())),
+        };
+        x.matmul_rows(0, x.nrows(), weight, &mut self.out);
+        add_row_broadcast(&mut self.out, &self.bias);
+        let features = self.input_size();
+        resize_for(&mut self.x, 0, features);
+        &self.out
+    }
+
+    /// The parameter half of the backward pass of [`Self::forward_sparse`]: `dW = xᵀ·dout`
+    /// over the column split and `db = Σ_rows dout`; no `∂L/∂x` (the input is data).
+    ///
+    /// # Panics
+    /// If `dout` is not `N × out` for the `N` rows of `x`.
+    pub fn backward_params_sparse(&mut self, x: &SparseRows<T>, dout: &Matrix<T>) {
+        assert_eq!(
+            dout.shape(),
+            (x.nrows(), self.weight.ncols()),
+            "Affine::backward: dout must match the output of the sparse forward"
+        );
+        x.transpose_matmul(dout, &mut self.transpose_buffers, &mut self.grad_weight);
         column_sums_into(dout, &mut self.grad_bias);
     }
 }

@@ -21,7 +21,7 @@ pub use batch_normalization::{BatchNormalization, EPSILON as BATCH_NORM_EPSILON}
 pub use dropout::{Dropout, DropoutMode, UnknownDropoutMode};
 pub use elementwise::{ActivationFn, ColumnOp, Elementwise, apply_column_ops};
 pub use inference::{Evaluation, INFERENCE_CHUNK_ROWS, Inference, InferenceBuffers, Stage, Step};
-pub use network::{Batch, Network};
+pub use network::{Batch, BatchBuffer, Network};
 pub use relu::Relu;
 pub use sequential::{
     CloneLayer, LayerParam, Sequential, SequentialBuilder, SequentialError, SequentialLayer,

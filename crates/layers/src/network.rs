@@ -2,29 +2,104 @@
 //! gradients for an optimizer, and inference on a data set.
 
 use crate::Evaluation;
-use scratchnet_tensor::{Float, Matrix, Param, Samples};
+use scratchnet_tensor::{Float, Matrix, Param, Samples, SparseRows};
 
-/// A training batch as [`Network::gradient`] takes it. Dense today; the type leaves room for
-/// batches the first layer reads in another form (byte-stored or sparse rows) without changing
-/// the trait again. A `&Matrix` converts into it, so `net.gradient(&x, &labels)` works.
+/// A training batch as [`Network::gradient`] takes it: dense, or sparse rows (a batch gathered
+/// from byte-stored MNIST images) that the first layer reads over their dense/sparse column
+/// split. A `&Matrix` or `&SparseRows` converts into it, so `net.gradient(&x, &labels)` works.
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub enum Batch<'a, T: Float> {
     /// One sample per row.
     Dense(&'a Matrix<T>),
+    /// One sample per row, stored sparsely; only networks whose
+    /// [`Network::takes_sparse_batches`] is true are given one.
+    Sparse(&'a SparseRows<T>),
 }
 
 impl<'a, T: Float> Batch<'a, T> {
     /// The batch as a dense matrix.
+    ///
+    /// # Panics
+    /// If the batch is sparse (a network that reads only dense batches says so with
+    /// [`Network::takes_sparse_batches`], and is given only those).
     pub fn as_dense(self) -> &'a Matrix<T> {
         match self {
             Self::Dense(x) => x,
+            Self::Sparse(_) => panic!("Batch::as_dense: this batch is sparse"),
         }
     }
 
     /// Samples in the batch.
     pub fn nrows(self) -> usize {
-        self.as_dense().nrows()
+        match self {
+            Self::Dense(x) => x.nrows(),
+            Self::Sparse(x) => x.nrows(),
+        }
+    }
+
+    /// The batch as inference reads it (for a loss on the same batch).
+    pub fn samples(self) -> Samples<'a, T> {
+        match self {
+            Self::Dense(x) => Samples::Dense(x),
+            Self::Sparse(x) => Samples::Sparse(x),
+        }
+    }
+}
+
+/// A mini-batch gathered from a data set in the form a network's gradient reads fastest, in
+/// buffers reused from step to step: sparse rows when the samples are byte-stored and the
+/// network takes them ([`Network::takes_sparse_batches`]), otherwise a dense matrix.
+#[derive(Clone, Debug)]
+pub struct BatchBuffer<T: Float> {
+    dense: Matrix<T>,
+    sparse: Option<SparseRows<T>>,
+    /// Whether the last gather went into `sparse`.
+    is_sparse: bool,
+}
+
+impl<T: Float> Default for BatchBuffer<T> {
+    fn default() -> Self {
+        Self {
+            dense: Matrix::zeros(0, 0),
+            sparse: None,
+            is_sparse: false,
+        }
+    }
+}
+
+impl<T: Float> BatchBuffer<T> {
+    /// Gathers rows `indices` of `x` (the book's `x_train[batch_mask]`): as sparse rows over
+    /// `x`'s column split if `x` is byte-stored and `sparse` is true, densely otherwise.
+    ///
+    /// # Panics
+    /// If an index is not a row of `x`.
+    pub fn gather(&mut self, x: Samples<'_, T>, indices: &[usize], sparse: bool) {
+        self.is_sparse = false;
+        match x {
+            Samples::Bytes(bytes) if sparse => {
+                let rows = self
+                    .sparse
+                    .get_or_insert_with(|| SparseRows::empty_like(bytes));
+                rows.gather_rows(bytes, indices);
+                self.is_sparse = true;
+            }
+            _ => x.gather_rows(indices, &mut self.dense),
+        }
+    }
+
+    /// The last gathered batch.
+    pub fn batch(&self) -> Batch<'_, T> {
+        match (&self.sparse, self.is_sparse) {
+            (Some(sparse), true) => Batch::Sparse(sparse),
+            _ => Batch::Dense(&self.dense),
+        }
+    }
+}
+
+impl<'a, T: Float> From<&'a SparseRows<T>> for Batch<'a, T> {
+    fn from(x: &'a SparseRows<T>) -> Self {
+        Self::Sparse(x)
     }
 }
 
@@ -54,6 +129,15 @@ pub trait Network<T: Float>: Clone + Send + Sync {
     /// pass, leaving every parameter's gradient where [`Self::params_mut`] finds it. Returns the
     /// training-mode loss.
     fn gradient<'a>(&mut self, x: impl Into<Batch<'a, T>>, labels: &[usize]) -> T;
+
+    /// Whether [`Self::gradient`] reads [`Batch::Sparse`] batches (every [`Sequential`] does:
+    /// its first Affine multiplies them over their column split). A trainer gathers sparse
+    /// batches from byte-stored samples only for such a network. The default is `false`.
+    ///
+    /// [`Sequential`]: crate::Sequential
+    fn takes_sparse_batches(&self) -> bool {
+        false
+    }
 
     /// Every parameter with its gradient, always in the same order (the book's `params` and
     /// `grads` dictionaries, walked together).

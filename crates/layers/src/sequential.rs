@@ -401,12 +401,24 @@ impl<T: Float> Sequential<T> {
     /// The book's `loss(x, t)` in training mode (masks drawn, batch statistics): the
     /// cross-entropy plus the weight-decay penalty, caching what `backward` needs.
     pub fn loss(&mut self, x: &Matrix<T>, labels: &[usize]) -> T {
+        self.loss_of(Batch::Dense(x), labels)
+    }
+
+    /// [`Self::loss`] of a dense or sparse batch: the first Affine reads a sparse batch over its
+    /// column split ([`Affine::forward_sparse`]).
+    pub fn loss_of(&mut self, x: Batch<'_, T>, labels: &[usize]) -> T {
         let penalty = self.weight_decay_penalty();
         let Self {
             layers, last_layer, ..
         } = self;
-        let mut out = x;
-        for layer in layers.iter_mut() {
+        let (first, rest) = layers
+            .split_first_mut()
+            .expect("build checks a network has a layer");
+        let mut out = match x {
+            Batch::Sparse(x) => first_affine(first).forward_sparse(x),
+            Batch::Dense(x) => first.forward(x, true),
+        };
+        for layer in rest.iter_mut() {
             out = layer.forward(out, true);
         }
         last_layer.forward(out, labels) + penalty
@@ -504,6 +516,13 @@ impl<T: Float> Sequential<T> {
     }
 }
 
+/// The first layer as the Affine that [`SequentialBuilder::build`] checked it is.
+fn first_affine<T: Float>(first: &mut Box<dyn SequentialLayer<T>>) -> &mut Affine<T> {
+    first
+        .as_affine_mut()
+        .expect("build checks the first layer is an Affine")
+}
+
 /// `&dyn SequentialLayer` as `&dyn Layer`.
 trait AsLayer<T: Float> {
     fn as_layer(&self) -> &dyn Layer<T>;
@@ -525,7 +544,8 @@ impl<T: Float> Network<T> for Sequential<T> {
     }
 
     fn gradient<'a>(&mut self, x: impl Into<Batch<'a, T>>, labels: &[usize]) -> T {
-        let loss = self.loss(x.into().as_dense(), labels);
+        let x = x.into();
+        let loss = self.loss_of(x, labels);
         let Self {
             layers,
             last_layer,
@@ -539,7 +559,10 @@ impl<T: Float> Network<T> for Sequential<T> {
         for layer in rest.iter_mut().rev() {
             dout = layer.backward(dout);
         }
-        first.backward_params_only(dout);
+        match x {
+            Batch::Sparse(x) => first_affine(first).backward_params_sparse(x, dout),
+            Batch::Dense(_) => first.backward_params_only(dout),
+        }
         let lambda = T::cast(*weight_decay_lambda);
         if lambda != T::zero() {
             for affine in layers.iter_mut().filter_map(|layer| layer.as_affine_mut()) {
@@ -550,6 +573,10 @@ impl<T: Float> Network<T> for Sequential<T> {
             }
         }
         loss
+    }
+
+    fn takes_sparse_batches(&self) -> bool {
+        true
     }
 
     fn params_mut(&mut self) -> impl Iterator<Item = Param<'_, T>> {

@@ -189,7 +189,11 @@ impl<T: Float> scratchnet_layers::Network<T> for MultiLayerNetExtend<T> {
     }
 
     fn gradient<'a>(&mut self, x: impl Into<Batch<'a, T>>, labels: &[usize]) -> T {
-        Self::gradient(self, x.into().as_dense(), labels)
+        self.net.gradient(x, labels)
+    }
+
+    fn takes_sparse_batches(&self) -> bool {
+        true
     }
 
     fn params_mut(&mut self) -> impl Iterator<Item = Param<'_, T>> {

@@ -23,7 +23,7 @@ pub use ops::{
 pub use param::Param;
 pub use random::Rng;
 pub use samples::Samples;
-pub use sparse::{ColumnSplit, DENSE_COLUMN_DENSITY, SparseRows, SparseWeights};
+pub use sparse::{ColumnSplit, DENSE_COLUMN_DENSITY, SparseRows, SparseWeights, TransposeBuffers};
 
 /// The matrix type: a dense, column-major nalgebra matrix used with rows = samples.
 pub type Matrix<T> = nalgebra::DMatrix<T>;

@@ -1,7 +1,7 @@
 //! The training loop.
 
 use crate::{EpochRecord, LabeledData, TrainError, TrainObserver, TrainingHistory};
-use scratchnet_layers::Network;
+use scratchnet_layers::{BatchBuffer, Network};
 use scratchnet_optim::Optimizer;
 use scratchnet_tensor::random::{self, Rng};
 use scratchnet_tensor::{ByteRows, Float, Matrix, Samples, SparseRows};
@@ -95,6 +95,7 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
         }
         let limit = config.evaluate_sample_num_per_epoch;
         let test_limited = limit.is_some_and(|count| count < test.len());
+        let sparse = network.takes_sparse_batches();
         Ok(Self {
             eval: EvalSets {
                 train: EvalSet::new(train.x, limit),
@@ -110,7 +111,8 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             batch: Batch {
                 indices: Vec::with_capacity(config.mini_batch_size),
                 next_indices: None,
-                x: Matrix::zeros(0, 0),
+                x: BatchBuffer::default(),
+                sparse,
                 labels: Vec::with_capacity(config.mini_batch_size),
             },
         })
@@ -295,13 +297,13 @@ impl<T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Steps<'_, T, N, O> {
     fn step(&mut self) -> T {
         let batch = &mut *self.batch;
         batch.draw(self.data, self.config.mini_batch_size, self.rng);
-        let training_loss = self.network.gradient(&batch.x, &batch.labels);
+        let training_loss = self.network.gradient(batch.x.batch(), &batch.labels);
         self.optimizer.update(&mut self.network.params_mut());
         match self.config.iteration_loss {
             IterationLoss::BeforeUpdate => training_loss,
             IterationLoss::AfterUpdate => T::cast(
                 self.network
-                    .evaluate(Samples::Dense(&batch.x), &batch.labels)
+                    .evaluate(batch.x.batch().samples(), &batch.labels)
                     .loss,
             ),
         }
@@ -328,7 +330,12 @@ struct Batch<T: Float> {
     /// The next step's batch, drawn one step ahead so its rows can come from memory while
     /// this step computes (the draws are the same, in the same order).
     next_indices: Option<Vec<usize>>,
-    x: Matrix<T>,
+    /// The gathered samples: sparse rows over the training set's column split for
+    /// byte-stored samples and a network that reads them (its first layer multiplies them
+    /// entry by entry), dense otherwise.
+    x: BatchBuffer<T>,
+    /// Whether the network takes sparse batches.
+    sparse: bool,
     labels: Vec<usize>,
 }
 
@@ -347,7 +354,7 @@ impl<T: Float> Batch<T> {
         std::mem::swap(&mut self.indices, next);
         random::choice_with_replacement(data.len(), size, rng, next);
         data.x.prefetch_rows(next);
-        data.x.gather_rows(&self.indices, &mut self.x);
+        self.x.gather(data.x, &self.indices, self.sparse);
         self.labels.clear();
         self.labels
             .extend(self.indices.iter().map(|&index| data.labels[index]));

@@ -1,21 +1,5 @@
-//! The machine a benchmark runs on: its CPU, how busy it is, and the peak throughput GFLOP/s
-//! figures are compared with.
-
-/// Peak f32 throughput of one core of this project's machine kind: AVX-512, 2 FMA units × 16
-/// lanes × 2 FLOPs at ≈4 GHz, measured with a register-only FMA loop (the figure).
-pub const PEAK_GFLOPS_ONE_CORE: f64 = 255.0;
-/// Peak of both cores together (measured: the clock drops a little with both busy).
-pub const PEAK_GFLOPS_TWO_CORES: f64 = 480.0;
-
-/// The peak GFLOP/s for `threads` threads on this machine's kind (beyond two cores: 240 per
-/// core, an extrapolation).
-pub fn peak_gflops(threads: usize) -> f64 {
-    match threads {
-        0 | 1 => PEAK_GFLOPS_ONE_CORE,
-        2 => PEAK_GFLOPS_TWO_CORES,
-        n => PEAK_GFLOPS_TWO_CORES / 2.0 * n as f64,
-    }
-}
+//! The machine a benchmark runs on: its CPU and how busy it is (its measured peak throughput is
+//! in [`super::peak`]).
 
 /// What a report says about the CPU.
 pub struct Machine {
@@ -110,13 +94,6 @@ pub fn busy_note(load: &str, cpus: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn peaks_by_thread_count() {
-        assert_eq!(peak_gflops(1), PEAK_GFLOPS_ONE_CORE);
-        assert_eq!(peak_gflops(2), PEAK_GFLOPS_TWO_CORES);
-        assert_eq!(peak_gflops(4), 960.0);
-    }
 
     #[test]
     fn a_busy_machine_is_flagged() {

@@ -3,12 +3,14 @@
 //! (sparse rows), each as a median over repeated blocks, with its GFLOP/s.
 
 use super::flops::TrainingWork;
+use super::peak::Peak;
 use super::timing::{Repetitions, Timing, time_blocks};
 use anyhow::{Context, Result};
 use scratchnet_experiments::{DataSource, LoadedData, RunConfig};
+use scratchnet_layers::{BatchBuffer, Network};
 use scratchnet_network::MultiLayerNetExtend;
 use scratchnet_optim::{AnyOptimizer, Optimizer, by_name};
-use scratchnet_tensor::{Matrix, random};
+use scratchnet_tensor::{Samples, random};
 use std::hint::black_box;
 
 /// The micro benchmarks' results.
@@ -20,6 +22,8 @@ pub struct Micro {
     /// The seed experiment's work, for the FLOPs of a step and of a sample.
     pub work: TrainingWork,
     pub test_images: usize,
+    /// This machine's peak, measured before the benchmarks.
+    pub peak: Peak,
 }
 
 impl Micro {
@@ -61,10 +65,15 @@ pub fn run(source: &DataSource, quick: bool) -> Result<Micro> {
     let data = source
         .load(config.train_size, &mut ())
         .with_context(|| format!("loading MNIST from {}", source.dir.display()))?;
+    let peak = Peak::measure(rayon::current_num_threads());
     let (mut network, mut optimizer) = network_for(&config)?;
     let (batch, batch_labels) = one_batch(&data, &config);
     let step = time_blocks(step_repetitions(quick), || {
-        black_box(network.gradient(&batch, &batch_labels));
+        black_box(Network::gradient(
+            &mut network,
+            batch.batch(),
+            &batch_labels,
+        ));
         optimizer.update(&mut network.params_mut());
     });
     let test_labels = data.mnist.test.labels(data.mnist.test.len());
@@ -77,11 +86,13 @@ pub fn run(source: &DataSource, quick: bool) -> Result<Micro> {
         eval,
         work: TrainingWork::of_run(&config),
         test_images: test_labels.len(),
+        peak,
     })
 }
 
 /// One batch of the seed experiment's kind: rows drawn with replacement from its training set.
-fn one_batch(data: &LoadedData, config: &RunConfig) -> (Matrix<f32>, Vec<usize>) {
+/// Gathered as training gathers it: sparse rows of the byte-stored images.
+fn one_batch(data: &LoadedData, config: &RunConfig) -> (BatchBuffer<f32>, Vec<usize>) {
     let rows = data.train_rows(config.train_size);
     let labels = data.mnist.train.labels(config.train_size);
     let mut picks = Vec::new();
@@ -91,8 +102,8 @@ fn one_batch(data: &LoadedData, config: &RunConfig) -> (Matrix<f32>, Vec<usize>)
         &mut random::seeded(0),
         &mut picks,
     );
-    let mut batch = Matrix::zeros(0, 0);
-    rows.gather_rows(&picks, &mut batch);
+    let mut batch = BatchBuffer::default();
+    batch.gather(Samples::Bytes(&rows), &picks, true);
     (batch, picks.iter().map(|&pick| labels[pick]).collect())
 }
 

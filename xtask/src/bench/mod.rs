@@ -14,6 +14,7 @@ mod flops;
 mod machine;
 mod micro;
 mod numpy;
+mod peak;
 mod record;
 mod report;
 mod scaling;
@@ -47,8 +48,8 @@ Workloads (--only keys), each run as a child process of this executable --runs t
                 `experiment NAME` at full size (with --quick: `experiment NAME --quick`), no
                 twin; `experiments` selects all of them, and the table adds their sum
   micro         in this process, after the children: one training step (batch 100) and one
-                evaluation of the 10,000 test images, in ms and GFLOP/s against the peak of this
-                machine's kind (255 GFLOP/s per core, 480 for two)
+                evaluation of the 10,000 test images, in ms and GFLOP/s against this machine's
+                peak (measured at start-up by a short loop of fused multiply-adds)
 
 Each row gives the median wall time (spawn to exit), the peak RSS (ru_maxrss from wait4), the
 dense-equivalent matrix-product FLOPs of the configuration and GFLOP/s = FLOPs / median wall, and

@@ -4,7 +4,7 @@
 use super::child::shell_quote;
 use super::clock::utc_now;
 use super::flops::TrainingWork;
-use super::machine::{Machine, PEAK_GFLOPS_ONE_CORE, busy_note, load_average, peak_gflops};
+use super::machine::{Machine, busy_note, load_average};
 use super::micro::Micro;
 use super::numpy::NumpyOutcome;
 use super::record::{Series, mb};
@@ -335,7 +335,7 @@ fn micro_table(micro: &Micro) -> Table<6> {
         "of peak",
         "blocks × reps",
     ]);
-    let peak = peak_gflops(micro.threads);
+    let peak = micro.peak.all_threads;
     let step_gflops = micro.step_gflops();
     table.row([
         format!("training step, B = {} (gradient + SGD)", micro.work.batch),
@@ -347,7 +347,7 @@ fn micro_table(micro: &Micro) -> Table<6> {
         ),
         format!(
             "{:.0}% of 1 core",
-            100.0 * step_gflops / PEAK_GFLOPS_ONE_CORE
+            100.0 * step_gflops / micro.peak.one_core
         ),
         repetitions(&micro.step),
     ]);
@@ -381,14 +381,16 @@ fn micro_note(micro: &Micro) -> String {
     format!(
         "Seed network 784-[100]×6-10, dropout 0.2: a step is {:.2} MFLOP (3 · 2·B·Σ, Σ = {}), an \
          evaluation {:.3} GFLOP (2·N·Σ, dense-equivalent). A step runs on one thread, an \
-         evaluation on {} (rayon). Peak: {PEAK_GFLOPS_ONE_CORE} GFLOP/s per core, {:.0} for {} \
-         threads (AVX-512 FMA, this project's machine kind).\n",
+         evaluation on {} (rayon). Peak, measured at start-up by a register-only loop of \
+         {}-lane f32 FMAs: {:.0} GFLOP/s on one core, {:.0} on {} threads at once.\n",
         micro.work.step_flops() as f64 / 1e6,
         micro.work.sample_flops() / 2,
         (micro.work.sample_flops() * micro.test_images as u64) as f64 / 1e9,
         micro.threads,
-        peak_gflops(micro.threads),
-        micro.threads,
+        micro.peak.lanes,
+        micro.peak.one_core,
+        micro.peak.all_threads,
+        micro.peak.threads,
     )
 }
 

@@ -10,9 +10,10 @@ use super::timing::{Repetitions, Timing, time_blocks, time_for};
 use crate::progress::Progress;
 use anyhow::{Context, Result, anyhow};
 use scratchnet_experiments::{DataSource, LoadedData, RunConfig, TRAIN_IMAGES};
+use scratchnet_layers::{BatchBuffer, Network};
 use scratchnet_network::{MultiLayerNetExtend, WeightInit};
 use scratchnet_optim::{AnyOptimizer, Optimizer};
-use scratchnet_tensor::{ByteRows, Matrix, Samples, random};
+use scratchnet_tensor::{ByteRows, Samples, random};
 use scratchnet_trainer::{IterationLoss, LabeledData, Trainer, TrainerConfig};
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -170,7 +171,7 @@ fn measure_cost(data: &LoadedData, config: RunConfig, budget: Budget) -> Result<
 }
 
 /// Training steps as the trainer runs them: draw a batch with replacement, gather it from the
-/// byte-stored images, compute the gradient, update with SGD.
+/// byte-stored images as sparse rows, compute the gradient, update with SGD.
 fn time_steps(
     rows: &ByteRows<'_, f32>,
     labels: &[usize],
@@ -180,13 +181,14 @@ fn time_steps(
 ) -> Timing {
     let samples = Samples::Bytes(rows);
     let mut rng = random::seeded(1);
-    let (mut indices, mut batch, mut batch_labels) = (Vec::new(), Matrix::zeros(0, 0), Vec::new());
+    let (mut indices, mut batch, mut batch_labels) =
+        (Vec::new(), BatchBuffer::default(), Vec::new());
     budget.time(|| {
         random::choice_with_replacement(samples.nrows(), batch_size, &mut rng, &mut indices);
-        samples.gather_rows(&indices, &mut batch);
+        batch.gather(samples, &indices, true);
         batch_labels.clear();
         batch_labels.extend(indices.iter().map(|&index| labels[index]));
-        black_box(network.gradient(&batch, &batch_labels));
+        black_box(Network::gradient(network, batch.batch(), &batch_labels));
         optimizer.update(&mut network.params_mut());
     })
 }
@@ -386,7 +388,7 @@ fn threads_section(costs: &[ThreadCost], budget: Budget) -> String {
 fn notes(budget: Budget) -> String {
     format!(
         "A step = draw 100 indices with replacement, gather those rows from the byte-stored \
-         images (Samples::gather_rows), gradient, SGD update: the trainer's iteration without \
+         images as sparse rows (BatchBuffer::gather), gradient, SGD update: the trainer's iteration without \
          its loss record. Training-set evaluation = the first N training images as bytes through \
          `evaluate` (loss and accuracy, as every epoch does); test-set evaluation = the 10,000 \
          test images as sparse rows through `accuracy`. Each figure is the median of {} blocks \

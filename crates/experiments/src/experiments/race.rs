@@ -6,9 +6,10 @@ use super::{Outcome, Result, RunContext, run_seed, tail_mean};
 use crate::figures::{self, Axes};
 use rayon::prelude::*;
 use scratchnet_datasets::Split;
+use scratchnet_layers::{BatchBuffer, Network};
 use scratchnet_network::{MultiLayerNetExtend, NetworkConfig};
 use scratchnet_optim::{AnyOptimizer, Optimizer};
-use scratchnet_tensor::{Matrix, random};
+use scratchnet_tensor::random;
 use scratchnet_trainer::LabeledData;
 
 /// The book's mini-batch size in both scripts.
@@ -122,17 +123,17 @@ fn run_one(
         MultiLayerNetExtend::<f32>::new(config, &mut random::seeded(run_seed(seed, index)))?;
     let mut batches = random::seeded(run_seed(seed, BATCH_STREAM));
     let mut indices = Vec::with_capacity(BATCH_SIZE);
-    let mut x_batch = Matrix::zeros(0, 0);
+    let mut x_batch = BatchBuffer::default();
     let mut t_batch = Vec::with_capacity(BATCH_SIZE);
     let mut losses = Vec::with_capacity(iterations);
     for iteration in 0..iterations {
         random::choice_with_replacement(data.len(), BATCH_SIZE, &mut batches, &mut indices);
-        data.x.gather_rows(&indices, &mut x_batch);
+        x_batch.gather(data.x, &indices, network.takes_sparse_batches());
         t_batch.clear();
         t_batch.extend(indices.iter().map(|&index| data.labels[index]));
         // The training-mode loss of the batch, computed by the forward pass of the gradient
         // (the book calls `network.loss(x_batch, t_batch)` after the update instead).
-        let loss = network.gradient(&x_batch, &t_batch);
+        let loss = Network::gradient(&mut network, x_batch.batch(), &t_batch);
         optimizer.update(&mut network.params_mut());
         losses.push(f64::from(loss));
         if (iteration + 1) % CHECK_EVERY == 0 {

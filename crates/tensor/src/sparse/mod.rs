@@ -5,9 +5,11 @@
 
 mod kernel;
 mod split;
+mod transpose;
 mod weights;
 
 pub use split::ColumnSplit;
+pub use transpose::TransposeBuffers;
 pub use weights::SparseWeights;
 
 use crate::byte_rows::GATHER_BLOCK;
@@ -157,6 +159,25 @@ impl<T: Float> SparseRows<T> {
     /// # Panics
     /// If the rows exceed `bytes`.
     pub fn decode_rows(&mut self, bytes: &ByteRows<'_, T>, first_row: usize, rows: usize) {
+        assert!(
+            first_row + rows <= bytes.nrows(),
+            "SparseRows::decode_rows: rows out of range"
+        );
+        self.decode(bytes, rows, |row| first_row + row);
+    }
+
+    /// Becomes the rows `indices` of `bytes`, decoded, with `bytes`' column split, reusing
+    /// this matrix's buffers: the book's `x_train[batch_mask]` for a training step whose first
+    /// layer reads sparse rows (allocation-free once the buffers have grown).
+    ///
+    /// # Panics
+    /// If an index is not a row of `bytes`.
+    pub fn gather_rows(&mut self, bytes: &ByteRows<'_, T>, indices: &[usize]) {
+        self.decode(bytes, indices.len(), |row| indices[row]);
+    }
+
+    /// Becomes the `rows` rows `source(0)`, `source(1)`, … of `bytes`, decoded.
+    fn decode(&mut self, bytes: &ByteRows<'_, T>, rows: usize, source: impl Fn(usize) -> usize) {
         if self.split != *bytes.split() {
             *self = Self::empty_like(bytes);
         }
@@ -172,7 +193,7 @@ impl<T: Float> SparseRows<T> {
         let dense = dense.as_mut_slice();
         for block_start in (0..rows).step_by(GATHER_BLOCK) {
             let count = GATHER_BLOCK.min(rows - block_start);
-            let block = bytes.block(first_row + block_start..first_row + block_start + count);
+            let block = bytes.block((block_start..block_start + count).map(&source));
             bytes.decode_columns(&block, count, dense, |column| match split.slot(column) {
                 Slot::Dense(index) => Some(index as usize * rows + block_start),
                 Slot::Sparse(_) => None,
@@ -184,7 +205,7 @@ impl<T: Float> SparseRows<T> {
         columns.clear();
         values.clear();
         let table = bytes.table();
-        for row in first_row..first_row + rows {
+        for row in (0..rows).map(&source) {
             for_each_nonzero(bytes.row(row), split, |column, byte| {
                 if let Slot::Sparse(position) = split.slot(column) {
                     columns.push(position);

@@ -31,38 +31,55 @@ impl<T: Float> SparseWeights<T> {
     /// # Panics
     /// If `weight` does not have one row per column.
     pub fn new(weight: &Matrix<T>, split: &ColumnSplit) -> Self {
+        let mut laid_out = Self {
+            n_out: 0,
+            split: split.clone(),
+            dense_rows: Matrix::zeros(split.dense_columns().len(), 0),
+            width: 0,
+            values: Aligned::zeros(0),
+        };
+        laid_out.refill(weight);
+        laid_out
+    }
+
+    /// Lays out `weight` again for the same split, reusing the buffers when its shape has not
+    /// changed: a training step's first layer, whose weights change every step, does this
+    /// without allocating.
+    ///
+    /// # Panics
+    /// If `weight` does not have one row per column of the split.
+    pub fn refill(&mut self, weight: &Matrix<T>) {
         let (n_in, n_out) = weight.shape();
         assert_eq!(
             n_in,
-            split.ncols(),
+            self.split.ncols(),
             "SparseWeights: W must have one row per feature"
         );
-        let dense_columns = split.dense_columns();
-        let sparse_columns = split.sparse_columns();
-        let width = n_out.div_ceil(TILE) * TILE;
-        let mut dense_rows = Matrix::zeros(dense_columns.len(), n_out);
-        let mut values = Aligned::zeros(sparse_columns.len() * width);
-        // Column by column of the column-major `weight`, gather the rows each part needs.
+        let dense_columns = self.split.dense_columns();
+        let sparse_columns = self.split.sparse_columns();
+        if n_out != self.n_out {
+            self.n_out = n_out;
+            self.width = n_out.div_ceil(TILE) * TILE;
+            self.dense_rows = Matrix::zeros(dense_columns.len(), n_out);
+            self.values = Aligned::zeros(sparse_columns.len() * self.width);
+        }
+        let width = self.width;
+        // Column by column of the column-major `weight`, gather the rows each part needs (the
+        // padding past `n_out` is never written, so it stays zero).
         let columns = weight.as_slice().chunks_exact(n_in.max(1));
         for (j, column) in columns.clone().enumerate() {
             for (position, &k) in sparse_columns.iter().enumerate() {
-                values[position * width + j] = column[k as usize];
+                self.values[position * width + j] = column[k as usize];
             }
         }
-        let dense_targets = dense_rows
+        let dense_targets = self
+            .dense_rows
             .as_mut_slice()
             .chunks_exact_mut(dense_columns.len().max(1));
         for (column, target) in columns.zip(dense_targets) {
             for (value, &k) in target.iter_mut().zip(dense_columns) {
                 *value = column[k as usize];
             }
-        }
-        Self {
-            n_out,
-            split: split.clone(),
-            dense_rows,
-            width,
-            values,
         }
     }
 
