@@ -5,7 +5,6 @@
 
 use super::{Entry, e};
 
-
 pub(super) const ENTRIES: &[Entry] = &[
     e("lang.name", "English", "日本語"),
     // Errors and clap's own words.

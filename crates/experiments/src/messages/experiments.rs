@@ -2,7 +2,6 @@
 
 use super::{Entry, e};
 
-
 pub(super) const ENTRIES: &[Entry] = &[
     // One line per experiment: `fig. 6-9: what it shows`.
     e(

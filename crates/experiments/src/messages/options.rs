@@ -2,7 +2,6 @@
 
 use super::{Entry, e};
 
-
 pub(super) const ENTRIES: &[Entry] = &[
     // Help, one per option (see `options::OPTIONS`).
     e(
