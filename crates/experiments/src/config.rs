@@ -244,7 +244,10 @@ impl RunConfig {
         );
         add(self.weight_decay > 0.0, format!("wd{}", self.weight_decay));
         add(self.batchnorm, "bn".into());
-        add(self.activation == Activation::Sigmoid, "sigmoid".into());
+        add(
+            self.activation != defaults.activation,
+            self.activation.to_string(),
+        );
         add(
             self.weight_init != defaults.weight_init,
             format!("init{}", self.weight_init),

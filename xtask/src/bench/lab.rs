@@ -16,9 +16,16 @@ use std::time::{Duration, Instant};
 
 /// The seed run's flags (the `seed` workload's): the book's overfitting network with dropout.
 const SEED_FLAGS: [&str; 2] = ["--dropout", "0.2"];
-/// The same run as the lab's JSON options.
-fn seed_options(out: &str) -> Value {
-    json!({ "dropout": 0.2, "out": out })
+/// Epochs of the `--quick` smoke test (the seed run has 301).
+const QUICK_EPOCHS: u32 = 31;
+
+/// The same run as the lab's JSON options (`epochs` when `--quick`).
+fn seed_options(out: &str, epochs: Option<u32>) -> Value {
+    let mut options = json!({ "dropout": 0.2, "out": out });
+    if let Some(epochs) = epochs {
+        options["epochs"] = json!(epochs);
+    }
+    options
 }
 
 /// What the comparison measured.
@@ -59,7 +66,7 @@ impl LabComparison {
             "The seed run from the lab and from the command line, interleaved\n\
              lab (POST /api/runs to done, data loaded): {}\n\
              command line ({}): {}\n\
-             lab / command line = {:.3} (kept within 1.10); CSVs byte-identical: {}",
+             lab / command line = {:.3} (kept within 1.10); CSVs byte-identical: {}\n",
             seconds(&self.lab),
             self.command,
             seconds(&self.cli),
@@ -69,16 +76,24 @@ impl LabComparison {
     }
 }
 
-/// Runs the seed run `runs` times from each, alternating which goes first.
-pub fn run(source: &DataSource, exe: &Path, runs: usize) -> Result<LabComparison> {
+/// Runs the seed run `runs` times from each, alternating which goes first (31 epochs when
+/// `quick`).
+pub fn run(source: &DataSource, exe: &Path, runs: usize, quick: bool) -> Result<LabComparison> {
     let scratch = std::env::temp_dir().join(format!("scratchnet-bench-lab-{}", std::process::id()));
-    let measured = measure(source, exe, runs, &scratch);
+    let epochs = quick.then_some(QUICK_EPOCHS);
+    let measured = measure(source, exe, runs, epochs, &scratch);
     // Only the lab's runs live there; nothing else would remove it.
     let _ = std::fs::remove_dir_all(&scratch);
     measured
 }
 
-fn measure(source: &DataSource, exe: &Path, runs: usize, scratch: &Path) -> Result<LabComparison> {
+fn measure(
+    source: &DataSource,
+    exe: &Path,
+    runs: usize,
+    epochs: Option<u32>,
+    scratch: &Path,
+) -> Result<LabComparison> {
     let lab = Lab::start(LabOptions {
         port: 0,
         ..LabOptions::new(scratch.to_path_buf(), source.clone())
@@ -89,6 +104,7 @@ fn measure(source: &DataSource, exe: &Path, runs: usize, scratch: &Path) -> Resu
     let cli_command = ChildCommand::xtask(exe)
         .arg("train")
         .args(SEED_FLAGS)
+        .args(epochs.map(|epochs| format!("--epochs={epochs}")))
         .args(["--quiet", "--out", "bench-lab-cli"])
         .args(["--data-dir", &shown_path(&source.dir)]);
     let cli_csv = results_dir().join("bench-lab-cli.csv");
@@ -107,7 +123,7 @@ fn measure(source: &DataSource, exe: &Path, runs: usize, scratch: &Path) -> Resu
             if lab_turn {
                 comparison
                     .lab
-                    .push(client.run_to_end(&seed_options(&name))?);
+                    .push(client.run_to_end(&seed_options(&name, epochs))?);
                 csvs.push(scratch.join(format!("{name}.csv")));
             } else {
                 comparison.cli.push(cli_command.run()?.wall);

@@ -50,6 +50,7 @@ Workloads (--only keys), each run as a child process of this executable --runs t
   lab           the seed run (`train --dropout 0.2`) from the lab, in this process (POST /api/runs
                 to its `done` event, data loaded), and as a child, interleaved, --runs times each:
                 both medians, their ratio (kept within 1.10) and whether the CSVs are identical
+                (with --quick: 31 epochs)
   micro         in this process, after the children: one training step (batch 100) and one
                 evaluation of the 10,000 test images, in ms and GFLOP/s against the peak of this
                 machine's kind (255 GFLOP/s per core, 480 for two)
@@ -159,7 +160,7 @@ fn run_workload_table(args: &BenchArgs) -> Result<()> {
     };
     let lab = if selection.lab {
         let runs = args.runs.unwrap_or(if args.quick { 1 } else { 5 });
-        Some(lab::run(&source, &exe, runs)?)
+        Some(lab::run(&source, &exe, runs, args.quick)?)
     } else {
         None
     };
