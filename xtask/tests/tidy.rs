@@ -126,3 +126,27 @@ fn the_lab_readmes_api_table_is_the_router() {
         "crates/lab/README.md's API table and the router (crates/lab/src/api/mod.rs) differ"
     );
 }
+
+#[test]
+fn the_labs_train_form_quotes_no_option_choice_or_default() {
+    use scratchnet_experiments::options::OPTIONS;
+    // The Train form is drawn from GET /api/options; its module holds no copy of the list.
+    let form = include_str!("../../crates/lab/static/js/train.js");
+    for spec in OPTIONS {
+        let mut words = vec![spec.name.to_string()];
+        words.extend((spec.choices)());
+        // A flag's default (`false`) is how any checkbox starts, not a copy.
+        words.extend(
+            spec.default_text()
+                .filter(|text| text.parse::<bool>().is_err()),
+        );
+        for word in words {
+            for quoted in [format!("'{word}'"), format!("\"{word}\"")] {
+                assert!(
+                    !form.contains(&quoted),
+                    "crates/lab/static/js/train.js quotes {quoted}: it belongs in options::OPTIONS"
+                );
+            }
+        }
+    }
+}
