@@ -36,7 +36,7 @@ pub fn run(args: &CompareArgs) -> Outcome {
             dir.join("compare.svg")
         }
     };
-    compare_figure(runs, &output, &args.title)?;
+    compare_figure(runs, &output, &args.title, crate::lang::current())?;
     if !args.quiet {
         eprintln!("wrote {}", output.display());
     }

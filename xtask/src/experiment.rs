@@ -85,6 +85,7 @@ pub fn run(args: &ExperimentArgs) -> Outcome {
     let request = ExperimentRequest {
         dropout: args.dropout,
         activations: args.activation.0.clone(),
+        lang: crate::lang::current(),
         ..ExperimentRequest::new(args.name, args.seed, args.quick)
     };
     let prepared = request.prepare(&out_dir)?;

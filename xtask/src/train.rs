@@ -59,6 +59,7 @@ pub fn run(args: &TrainArgs) -> Outcome {
         save: args.save.clone(),
         command: std::env::args().collect(),
         git_commit: git_commit(),
+        lang: lang::current(),
     };
     let prepared = ResultsDir::new(results_dir())
         .prepare(request)

@@ -3,6 +3,7 @@
 
 use crate::csv_log::{ReadError, read_epochs};
 use crate::figures::{self, FigureError, Marker, PALETTE, Series};
+use crate::messages::{Lang, Message};
 use scratchnet_trainer::EpochRecord;
 use std::path::Path;
 
@@ -57,11 +58,12 @@ impl RunCurves {
 }
 
 /// Draws every run's train (circles) and test (squares) accuracy into one SVG, one colour per
-/// run.
+/// run, its text in `lang`.
 pub fn compare_figure(
     runs: Vec<RunCurves>,
     output: &Path,
     title: &str,
+    lang: Lang,
 ) -> Result<(), CompareError> {
     let series: Vec<Series> = runs
         .into_iter()
@@ -70,13 +72,17 @@ pub fn compare_figure(
             let color = PALETTE[index % PALETTE.len()];
             [
                 Series {
-                    label: format!("{} train", run.name),
+                    label: Message::new("figure.legend.run_train")
+                        .arg("run", &run.name)
+                        .render(lang),
                     points: run.train,
                     marker: Marker::Circle,
                     color,
                 },
                 Series {
-                    label: format!("{} test", run.name),
+                    label: Message::new("figure.legend.run_test")
+                        .arg("run", &run.name)
+                        .render(lang),
                     points: run.test,
                     marker: Marker::Square,
                     color,
@@ -84,7 +90,7 @@ pub fn compare_figure(
             ]
         })
         .collect();
-    figures::accuracy_chart(output, title, &series)?;
+    figures::accuracy_chart(output, title, &series, lang)?;
     Ok(())
 }
 
@@ -107,7 +113,7 @@ mod tests {
         assert_eq!(curves.test, [(1.0, 0.2), (2.0, 0.25)]);
 
         let output = dir.path().join("both.svg");
-        compare_figure(vec![curves.clone(), curves], &output, "two").unwrap();
+        compare_figure(vec![curves.clone(), curves], &output, "two", Lang::En).unwrap();
         assert!(
             std::fs::read_to_string(&output)
                 .unwrap()

@@ -244,7 +244,10 @@ impl RunConfig {
         );
         add(self.weight_decay > 0.0, format!("wd{}", self.weight_decay));
         add(self.batchnorm, "bn".into());
-        add(self.activation == Activation::Sigmoid, "sigmoid".into());
+        add(
+            self.activation != defaults.activation,
+            self.activation.to_string(),
+        );
         add(
             self.weight_init != defaults.weight_init,
             format!("init{}", self.weight_init),
@@ -270,29 +273,39 @@ impl RunConfig {
         parts.join("-")
     }
 
-    /// One line describing the run, used as the figure's title.
+    /// One line describing the run, used as the figure's title (in English).
     pub fn title(&self) -> String {
+        self.title_in(Lang::En)
+    }
+
+    /// One line describing the run, in `lang`: the title of its figure.
+    pub fn title_in(&self, lang: Lang) -> String {
         let dropout = if self.dropout > 0.0 {
-            format!("dropout {} ({})", self.dropout, self.dropout_mode)
+            Message::new("figure.run.dropout")
+                .arg("ratio", self.dropout)
+                .arg("mode", self.dropout_mode)
         } else {
-            "no dropout".into()
+            Message::new("figure.run.no_dropout")
         };
-        let mut title = format!(
-            "{} {} images, hidden {}, {dropout}, {} lr {}",
-            self.dataset,
-            self.train_size,
-            describe_hidden(&self.hidden),
-            self.optimizer,
-            self.learning_rate()
-        );
+        let mut extras = String::new();
         if self.weight_decay > 0.0 {
-            title.push_str(&format!(", λ {}", self.weight_decay));
+            extras += &Message::new("figure.run.weight_decay")
+                .arg("lambda", self.weight_decay)
+                .render(lang);
         }
         if self.batchnorm {
-            title.push_str(", BatchNorm");
+            extras += &Message::new("figure.run.batchnorm").render(lang);
         }
-        title.push_str(&format!(", seed {}", self.seed));
-        title
+        Message::new("figure.run.title")
+            .arg("dataset", self.dataset)
+            .arg("images", self.train_size)
+            .arg("hidden", describe_hidden(&self.hidden))
+            .arg("dropout", dropout.render(lang))
+            .arg("optimizer", self.optimizer)
+            .arg("lr", self.learning_rate())
+            .arg("extras", extras)
+            .arg("seed", self.seed)
+            .render(lang)
     }
 }
 
@@ -377,6 +390,10 @@ mod tests {
         assert_eq!(
             RunConfig::default().title(),
             "MNIST 300 images, hidden [100]×6, no dropout, sgd lr 0.01, seed 0"
+        );
+        assert_eq!(
+            RunConfig::default().title_in(Lang::Ja),
+            "MNIST 訓練画像 300 枚、隠れ層 [100]×6、Dropout なし、sgd 学習係数 0.01、シード 0"
         );
     }
 

@@ -3,6 +3,7 @@
 //! every 10 epochs, y from 0 to 1, legend lower right), loss charts (fig. 6-9, 6-15) and grids of
 //! small accuracy charts (fig. 6-19, 6-21/6-23, 6-24).
 
+use crate::messages::{Lang, Message};
 use crate::results::write_atomically;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -59,8 +60,17 @@ pub const PALETTE: [RGBColor; 4] = [
 /// Every `MARK_EVERY`-th point gets a marker, like the book's `markevery=10`.
 const MARK_EVERY: usize = 10;
 
-/// Draws `series` into an SVG at `path`, written atomically (temporary file, then rename).
-pub fn accuracy_chart(path: &Path, title: &str, series: &[Series]) -> Result<()> {
+/// Draws `series` into an SVG at `path`, written atomically (temporary file, then rename), its
+/// axes labelled in `lang`.
+pub fn accuracy_chart(path: &Path, title: &str, series: &[Series], lang: Lang) -> Result<()> {
+    write(path, &accuracy_svg(title, series, lang)?)
+}
+
+/// The SVG of [`accuracy_chart`], in memory (the lab draws it per request, in the page's
+/// language).
+pub fn accuracy_svg(title: &str, series: &[Series], lang: Lang) -> Result<String> {
+    let x_desc = Message::new("figure.axis.epochs").render(lang);
+    let y_desc = Message::new("figure.axis.accuracy").render(lang);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (800, 560)).into_drawing_area();
@@ -78,9 +88,9 @@ pub fn accuracy_chart(path: &Path, title: &str, series: &[Series]) -> Result<()>
             .map_err(plot_error)?;
         chart
             .configure_mesh()
-            .x_desc("epochs")
+            .x_desc(x_desc)
             .x_label_formatter(&|epoch| format!("{epoch:.0}"))
-            .y_desc("accuracy")
+            .y_desc(y_desc)
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(plot_error)?;
@@ -120,7 +130,7 @@ pub fn accuracy_chart(path: &Path, title: &str, series: &[Series]) -> Result<()>
             .map_err(plot_error)?;
         root.present().map_err(plot_error)?;
     }
-    write(path, &svg)
+    Ok(svg)
 }
 
 /// A small square marker centred on `point`, in data coordinates.

@@ -23,12 +23,13 @@ pub use data::{DataError, DataSource, LoadedData};
 pub use evaluate::{EvaluateError, test_accuracy};
 pub use experiments::{
     ExperimentError, ExperimentName, ExperimentReport, ExperimentRequest, PreparedExperiment,
-    Progress, parse_activations, parse_experiment_dropout, verdict_file,
+    Progress, figure_file, parse_activations, parse_experiment_dropout, verdict_file,
 };
 pub use memory::{estimate_bytes, physical_memory_bytes};
 pub use results::{NameLock, ResultsDir, ResultsError, RunFiles, RunName, write_atomically};
 pub use run::{
     PreparedRun, RunError, RunObserver, RunOutcome, RunPlan, RunRequest, accuracy_figure,
+    accuracy_figure_svg,
 };
 pub use summary::{FinalResult, NUMERICS, RunStatus, RunSummary};
 

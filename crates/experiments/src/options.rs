@@ -49,11 +49,40 @@ impl Kind {
     }
 }
 
+/// The part of a form an option belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// Which images, how many.
+    Data,
+    /// The network's shape and initial weights.
+    Network,
+    /// Against overfitting (§6.4).
+    Regularization,
+    /// How the parameters are learned.
+    Training,
+}
+
+impl Group {
+    /// The group's name in [`describe`]'s JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Data => "data",
+            Group::Network => "network",
+            Group::Regularization => "regularization",
+            Group::Training => "training",
+        }
+    }
+}
+
 /// One run option: everything every front end needs to offer, parse and explain it.
 #[derive(Clone, Copy, Debug)]
 pub struct OptionSpec {
     /// The JSON field (`batch_size`); the flag is the same with `-` for `_`.
     pub name: &'static str,
+    /// The key of its short name for a form, in the message table (`Dropout ratio`).
+    pub label: &'static str,
+    /// Where a form puts it.
+    pub group: Group,
     /// The placeholder of the value in `--help` (`N`, `RATIO`).
     pub value_name: &'static str,
     /// What kind of value it takes.
@@ -102,6 +131,8 @@ fn no_choices() -> Vec<String> {
 pub const OPTIONS: [OptionSpec; 15] = [
     OptionSpec {
         name: "dropout",
+        label: "option.dropout.label",
+        group: Group::Regularization,
         value_name: "RATIO",
         kind: Kind::Number,
         section: "6.4.3",
@@ -116,6 +147,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "dropout_mode",
+        label: "option.dropout_mode.label",
+        group: Group::Regularization,
         value_name: "MODE",
         kind: Kind::Choice,
         section: "6.4.3",
@@ -130,6 +163,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "epochs",
+        label: "option.epochs.label",
+        group: Group::Training,
         value_name: "N",
         kind: Kind::Integer,
         section: "6.4.1",
@@ -144,6 +179,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "train_size",
+        label: "option.train_size.label",
+        group: Group::Data,
         value_name: "N",
         kind: Kind::Integer,
         section: "6.4.1",
@@ -158,6 +195,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "batch_size",
+        label: "option.batch_size.label",
+        group: Group::Training,
         value_name: "N",
         kind: Kind::Integer,
         section: "4.2.3",
@@ -172,6 +211,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "hidden",
+        label: "option.hidden.label",
+        group: Group::Network,
         value_name: "SIZES",
         kind: Kind::Sizes,
         section: "6.4.1",
@@ -186,6 +227,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "activation",
+        label: "option.activation.label",
+        group: Group::Network,
         value_name: "ACTIVATION",
         kind: Kind::Choice,
         section: "5.5",
@@ -200,6 +243,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "weight_init",
+        label: "option.weight_init.label",
+        group: Group::Network,
         value_name: "he|xavier|STD",
         kind: Kind::ChoiceOrNumber,
         section: "6.2",
@@ -214,6 +259,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "optimizer",
+        label: "option.optimizer.label",
+        group: Group::Training,
         value_name: "NAME",
         kind: Kind::Choice,
         section: "6.1",
@@ -228,6 +275,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "lr",
+        label: "option.lr.label",
+        group: Group::Training,
         value_name: "LR",
         kind: Kind::Number,
         section: "6.1",
@@ -242,6 +291,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "weight_decay",
+        label: "option.weight_decay.label",
+        group: Group::Regularization,
         value_name: "LAMBDA",
         kind: Kind::Number,
         section: "6.4.2",
@@ -256,6 +307,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "batchnorm",
+        label: "option.batchnorm.label",
+        group: Group::Network,
         value_name: "",
         kind: Kind::Flag,
         section: "6.3",
@@ -270,6 +323,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "eval_samples",
+        label: "option.eval_samples.label",
+        group: Group::Training,
         value_name: "N",
         kind: Kind::Integer,
         section: "6.4.1",
@@ -284,6 +339,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "seed",
+        label: "option.seed.label",
+        group: Group::Training,
         value_name: "SEED",
         kind: Kind::Integer,
         section: "",
@@ -298,6 +355,8 @@ pub const OPTIONS: [OptionSpec; 15] = [
     },
     OptionSpec {
         name: "dataset",
+        label: "option.dataset.label",
+        group: Group::Data,
         value_name: "DATASET",
         kind: Kind::Choice,
         section: "3.6.1",
@@ -338,6 +397,8 @@ pub fn describe(lang: Lang) -> Value {
                 "choices": (spec.choices)(),
                 "section": spec.section,
                 "book_name": spec.book_name,
+                "label": Message::new(spec.label).render(lang),
+                "group": spec.group.name(),
                 "help_key": spec.help,
                 "help": spec.help(lang),
             })

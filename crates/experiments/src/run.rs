@@ -4,7 +4,7 @@
 use crate::csv_log::{CsvError, EpochCsv};
 use crate::data::LoadedData;
 use crate::figures::{self, FigureError, Marker, Series};
-use crate::messages::Message;
+use crate::messages::{Lang, Message};
 use crate::results::{NameLock, ResultsDir, ResultsError, RunFiles, RunName, write_atomically};
 use crate::summary::{
     DatasetSummary, FinalResult, OptimizerSummary, RunStatus, RunSummary, TrainerSummary,
@@ -36,6 +36,8 @@ pub struct RunRequest {
     pub command: Vec<String>,
     /// The source's commit, when known, recorded in the summary.
     pub git_commit: Option<String>,
+    /// The language of the figure's text (title, axes, legend).
+    pub lang: Lang,
 }
 
 /// Why a run could not start or could not write its results.
@@ -356,38 +358,55 @@ impl PreparedRun {
                 source,
             }
         })?;
-        accuracy_figure(&self.files.svg, &self.request.config.title(), epochs)?;
+        let lang = self.request.lang;
+        let title = self.request.config.title_in(lang);
+        accuracy_figure(&self.files.svg, &title, epochs, lang)?;
         Ok(())
     }
 }
 
-/// Train (circles) and test (squares) accuracy against epochs, like the book's figures.
+/// Train (circles) and test (squares) accuracy against epochs, like the book's figures, its
+/// text in `lang`.
 pub fn accuracy_figure(
     path: &Path,
     title: &str,
     epochs: &[EpochRecord],
+    lang: Lang,
 ) -> Result<(), FigureError> {
+    figures::accuracy_chart(path, title, &accuracy_series(epochs, lang), lang)
+}
+
+/// The SVG of [`accuracy_figure`], in memory.
+pub fn accuracy_figure_svg(
+    title: &str,
+    epochs: &[EpochRecord],
+    lang: Lang,
+) -> Result<String, FigureError> {
+    figures::accuracy_svg(title, &accuracy_series(epochs, lang), lang)
+}
+
+/// The train and test curves of `epochs`, labelled in `lang`.
+fn accuracy_series(epochs: &[EpochRecord], lang: Lang) -> [Series; 2] {
     let points = |pick: fn(&EpochRecord) -> f64| {
         epochs
             .iter()
             .map(|record| (record.epoch as f64, pick(record)))
             .collect()
     };
-    let series = [
+    [
         Series {
-            label: "train".into(),
+            label: Message::new("figure.legend.train").render(lang),
             points: points(|record| record.train_acc),
             marker: Marker::Circle,
             color: figures::PALETTE[0],
         },
         Series {
-            label: "test".into(),
+            label: Message::new("figure.legend.test").render(lang),
             points: points(|record| record.test_acc),
             marker: Marker::Square,
             color: figures::PALETTE[1],
         },
-    ];
-    figures::accuracy_chart(path, title, &series)
+    ]
 }
 
 /// The trainer's observer: each epoch to the CSV, then to the caller's observer; a stop request

@@ -3,7 +3,7 @@
 use scratchnet_experiments::messages::{Lang, Message};
 use scratchnet_experiments::{
     DataError, ExperimentError, ExperimentName, ExperimentRequest, LoadedData, Progress,
-    verdict_file,
+    figure_file, verdict_file,
 };
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -152,7 +152,11 @@ impl ExperimentSlot {
             return;
         }
         self.set_state(ExperimentState::Running, None);
-        let request = ExperimentRequest::new(self.name, self.seed, self.quick);
+        let request = ExperimentRequest {
+            // The page shows the figure in its visitor's language.
+            every_language: true,
+            ..ExperimentRequest::new(self.name, self.seed, self.quick)
+        };
         let outcome = (|| {
             let data = if self.name.needs_mnist() {
                 Some(data()?)
@@ -230,4 +234,13 @@ fn figure_url(name: ExperimentName) -> String {
 /// `NAME.svg` in the experiment's directory.
 pub fn figure_path(name: ExperimentName, dir: &Path) -> PathBuf {
     dir.join(format!("{}.svg", name.slug()))
+}
+
+/// The figure with its text in `lang` (`NAME.ja.svg`), else `NAME.svg`.
+pub fn figure_path_in(name: ExperimentName, dir: &Path, lang: Lang) -> PathBuf {
+    let own = dir.join(figure_file(name.slug(), lang));
+    match own.is_file() {
+        true => own,
+        false => figure_path(name, dir),
+    }
 }

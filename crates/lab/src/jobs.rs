@@ -5,6 +5,7 @@ use crate::Limits;
 use crate::data::DataCache;
 use crate::experiments::ExperimentSlot;
 use crate::runs::{RunSlot, RunState, SlotObserver};
+use scratchnet_experiments::messages::Lang;
 use scratchnet_experiments::{ExperimentName, ResultsDir, RunRequest};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -168,6 +169,8 @@ fn run(shared: &Shared, slot: &Arc<RunSlot>) {
         save: None,
         command: vec!["cargo xtask lab".into()],
         git_commit: shared.git_commit.clone(),
+        // The file is English; the lab draws the figure it serves in the page's language.
+        lang: Lang::En,
     };
     let outcome = shared
         .results

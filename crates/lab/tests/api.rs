@@ -958,3 +958,38 @@ fn errors_and_messages_come_in_the_language_asked_for() {
     lab.delete(&format!("/api/runs/{running}"));
     lab.wait_finished(&running);
 }
+
+#[test]
+fn a_runs_figure_is_drawn_in_the_language_asked_for() {
+    let lab = TestLab::start(8);
+    let id = lab.start_run(quick_run(2));
+    lab.wait_finished(&id);
+    let svg = |query: &str, accept_language: Option<&str>| {
+        let mut request = lab
+            .agent
+            .get(&lab.url(&format!("/api/runs/{id}/files/svg{query}")));
+        if let Some(value) = accept_language {
+            request = request.header("Accept-Language", value);
+        }
+        let mut response = request.call().unwrap();
+        assert_eq!(response.status(), 200);
+        response.body_mut().read_to_string().unwrap()
+    };
+    let english = svg("", None);
+    assert!(english.contains("epochs") && english.contains("accuracy"));
+    for japanese in [svg("?lang=ja", None), svg("", Some("ja-JP,ja;q=0.9"))] {
+        for text in [
+            "エポック",
+            "認識精度",
+            "訓練データ",
+            "テストデータ",
+            "隠れ層",
+        ] {
+            assert!(japanese.contains(text), "no {text} in the Japanese figure");
+        }
+        assert!(!japanese.contains("accuracy"));
+    }
+    // The file on disk (the download in English) is the one the run wrote.
+    let on_disk = std::fs::read_to_string(lab.results.path().join(format!("{id}.svg"))).unwrap();
+    assert_eq!(english, on_disk);
+}

@@ -175,3 +175,28 @@ fn a_jobs_verdict_stays_with_the_job() {
         "{japanese}"
     );
 }
+
+#[test]
+fn an_experiments_figure_is_drawn_in_the_language_asked_for() {
+    let lab = TestLab::start();
+    let (status, body) = lab.post(
+        "/api/experiments",
+        &json!({ "name": "optimizer-paths", "quick": true }),
+    );
+    assert_eq!(status, 202, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while lab.experiment("optimizer-paths", "", None)["state"] != "completed" {
+        assert!(Instant::now() < deadline, "the experiment did not complete");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let figure = |query: &str| {
+        let url = lab.url(&format!("/api/experiments/optimizer-paths/figure{query}"));
+        let mut response = lab.agent.get(&url).call().unwrap();
+        assert_eq!(response.status(), 200);
+        response.body_mut().read_to_string().unwrap()
+    };
+    assert!(figure("").contains("Fig. 6-8"));
+    let japanese = figure("?lang=ja");
+    assert!(japanese.contains("図6-8") && japanese.contains("ステップ"));
+    assert!(!japanese.contains("Fig. 6-8"));
+}

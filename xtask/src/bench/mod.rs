@@ -11,6 +11,7 @@
 mod child;
 mod clock;
 mod flops;
+mod lab;
 mod machine;
 mod micro;
 mod numpy;
@@ -47,6 +48,10 @@ Workloads (--only keys), each run as a child process of this executable --runs t
   optimizers, weight-init, batchnorm, weight-decay, dropout, hyperparams
                 `experiment NAME` at full size (with --quick: `experiment NAME --quick`), no
                 twin; `experiments` selects all of them, and the table adds their sum
+  lab           the seed run (`train --dropout 0.2`) from the lab, in this process (POST /api/runs
+                to its `done` event, data loaded), and as a child, interleaved, --runs times each:
+                both medians, their ratio (kept within 1.10) and whether the CSVs are identical
+                (with --quick: 31 epochs)
   micro         in this process, after the children: one training step (batch 100) and one
                 evaluation of the 10,000 test images, in ms and GFLOP/s against this machine's
                 peak (measured at start-up by a short loop of fused multiply-adds)
@@ -80,7 +85,7 @@ pub struct BenchArgs {
     #[arg(long)]
     pub quick: bool,
     /// Only these workloads, comma-separated: seed, ch5, full3, an experiment's name,
-    /// experiments (all of them), micro [default: all].
+    /// experiments (all of them), micro, lab [default: all].
     #[arg(long, value_parser = Selection::parse, value_name = "KEYS", conflicts_with = "scaling")]
     pub only: Option<Selection>,
     /// Instead of the workload table: in-process cost against training-set size, width and
@@ -154,6 +159,12 @@ fn run_workload_table(args: &BenchArgs) -> Result<()> {
     } else {
         None
     };
+    let lab = if selection.lab {
+        let runs = args.runs.unwrap_or(if args.quick { 1 } else { 5 });
+        Some(lab::run(&source, &exe, runs, args.quick)?)
+    } else {
+        None
+    };
     header.threads = threads_line(&results, numpy.version.as_ref().ok());
     header.finish();
     let text = report::render_workloads(&WorkloadReport {
@@ -161,6 +172,7 @@ fn run_workload_table(args: &BenchArgs) -> Result<()> {
         exe: &exe,
         results: &results,
         micro: micro.as_ref(),
+        lab: lab.as_ref(),
         parent_peak_kib,
         numpy_version: numpy.version.as_ref().ok().map(String::as_str),
     });

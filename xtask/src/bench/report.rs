@@ -4,6 +4,7 @@
 use super::child::shell_quote;
 use super::clock::utc_now;
 use super::flops::TrainingWork;
+use super::lab::LabComparison;
 use super::machine::{Machine, busy_note, load_average};
 use super::micro::Micro;
 use super::numpy::NumpyOutcome;
@@ -133,6 +134,8 @@ pub struct WorkloadReport<'a> {
     pub exe: &'a Path,
     pub results: &'a [WorkloadResult],
     pub micro: Option<&'a Micro>,
+    /// The seed run from the lab against the command line.
+    pub lab: Option<&'a LabComparison>,
     /// This process's peak RSS when it spawned the children.
     pub parent_peak_kib: Option<u64>,
     /// numpy's version and BLAS, when NumPy ran.
@@ -149,6 +152,9 @@ pub fn render_workloads(report: &WorkloadReport<'_>) -> String {
     if let Some(micro) = report.micro {
         sections.push(micro_table(micro).render());
         sections.push(micro_note(micro));
+    }
+    if let Some(lab) = report.lab {
+        sections.push(lab.render());
     }
     let targets = targets_table(report.results, report.micro);
     if !targets.is_empty() {

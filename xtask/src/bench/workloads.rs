@@ -51,18 +51,23 @@ impl WorkloadKey {
 pub struct Selection {
     pub workloads: Vec<WorkloadKey>,
     pub micro: bool,
+    /// The seed run from the lab against the command line.
+    pub lab: bool,
 }
 
 /// The `--only` key of every experiment.
 const EXPERIMENTS_KEY: &str = "experiments";
 /// The `--only` key of the in-process micro benchmarks.
 const MICRO_KEY: &str = "micro";
+/// The `--only` key of the lab against the command line.
+const LAB_KEY: &str = "lab";
 
 impl Selection {
     pub fn everything() -> Self {
         Self {
             workloads: WorkloadKey::all(),
             micro: true,
+            lab: true,
         }
     }
 
@@ -70,21 +75,27 @@ impl Selection {
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut chosen = Vec::new();
         let mut micro = false;
+        let mut lab = false;
         for key in text.split(',').map(str::trim).filter(|key| !key.is_empty()) {
             match key {
                 MICRO_KEY => micro = true,
+                LAB_KEY => lab = true,
                 EXPERIMENTS_KEY => chosen.extend(ExperimentName::ALL.map(WorkloadKey::Experiment)),
                 _ => chosen.push(parse_key(key)?),
             }
         }
-        if chosen.is_empty() && !micro {
+        if chosen.is_empty() && !micro && !lab {
             return Err(format!("no workload given; {}", known_keys()));
         }
         let workloads = WorkloadKey::all()
             .into_iter()
             .filter(|key| chosen.contains(key))
             .collect();
-        Ok(Self { workloads, micro })
+        Ok(Self {
+            workloads,
+            micro,
+            lab,
+        })
     }
 }
 
@@ -101,7 +112,7 @@ fn known_keys() -> String {
         .map(WorkloadKey::name)
         .collect();
     format!(
-        "the keys are {}, {EXPERIMENTS_KEY} (all of them) and {MICRO_KEY}",
+        "the keys are {}, {EXPERIMENTS_KEY} (all of them), {MICRO_KEY} and {LAB_KEY}",
         names.join(", ")
     )
 }
@@ -385,6 +396,8 @@ mod tests {
         let experiments = Selection::parse("experiments,dropout").expect("valid keys");
         assert_eq!(experiments.workloads.len(), ExperimentName::ALL.len());
         assert!(!experiments.micro);
+        let lab = Selection::parse("lab").expect("valid key");
+        assert!(lab.lab && lab.workloads.is_empty() && !lab.micro);
         let error = Selection::parse("seed,ch6").expect_err("unknown key");
         assert!(
             error.contains("\"ch6\"") && error.contains("full3"),

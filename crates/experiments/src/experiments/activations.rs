@@ -215,10 +215,11 @@ pub fn run(activations: &[Activation], context: &RunContext<'_>) -> Result<Outco
             },
         })
         .collect();
-    let title = format!(
-        "Fig. 6-10…6-14: activations of {LAYERS} layers of {UNITS}, {inputs} Gaussian inputs, seed {}",
-        context.seed
-    );
+    let title = Message::new("figure.title.activations")
+        .arg("layers", LAYERS)
+        .arg("units", UNITS)
+        .arg("inputs", inputs)
+        .arg("seed", context.seed);
     Ok(Outcome {
         csv: Table {
             header: vec![
@@ -231,7 +232,9 @@ pub fn run(activations: &[Activation], context: &RunContext<'_>) -> Result<Outco
             ],
             rows: csv_rows,
         },
-        figure: Box::new(move |path| figures::histogram_grid(path, &title, &figure_rows)),
+        figure: Box::new(move |path, lang| {
+            figures::histogram_grid(path, &title.render(lang), &figure_rows)
+        }),
         verdict,
     })
 }

@@ -3,7 +3,9 @@
 //! `ch06/batch_norm_test.py`).
 
 use super::{Curve, Outcome, Result, RunContext, Table, run_seed, train_curve};
+use super::{axis, legend};
 use crate::figures::{self, Axes, Line, Panel};
+use crate::messages::{Lang, Message};
 use rayon::prelude::*;
 use scratchnet_datasets::{NUM_CLASSES, Split};
 use scratchnet_network::{NetworkConfig, WeightInit};
@@ -114,23 +116,22 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
             )
         })
         .collect();
-    let title = format!(
-        "Fig. 6-19: BatchNorm vs none at {} weight scales, {TRAIN_SIZE} MNIST images, hidden [100]×5, SGD lr 0.01, seed {}",
-        results.len(),
-        context.seed
-    );
-    let panels = panels(&results);
+    let title = Message::new("figure.title.batchnorm")
+        .arg("scales", results.len())
+        .arg("images", TRAIN_SIZE)
+        .arg("seed", context.seed);
     Ok(Outcome {
         csv: table(&results),
         verdict: super::untranslated(verdict(&scores, settings.epochs)),
-        figure: Box::new(move |path| {
+        figure: Box::new(move |path, lang| {
+            let (x_desc, y_desc) = (axis("epochs", lang), axis("train_accuracy", lang));
             let axes = Axes {
-                x_desc: "epochs",
-                y_desc: "train accuracy",
+                x_desc: &x_desc,
+                y_desc: &y_desc,
                 y_range: 0.0..1.0,
                 legend_low: false,
             };
-            figures::panel_grid(path, &title, 4, &axes, &panels)
+            figures::panel_grid(path, &title.render(lang), 4, &axes, &panels(&results, lang))
         }),
     })
 }
@@ -182,7 +183,7 @@ fn table(results: &[ScaleResult]) -> Table {
     }
 }
 
-fn panels(results: &[ScaleResult]) -> Vec<Panel> {
+fn panels(results: &[ScaleResult], lang: Lang) -> Vec<Panel> {
     let points = |curve: &Curve| {
         curve
             .epochs
@@ -203,9 +204,11 @@ fn panels(results: &[ScaleResult]) -> Vec<Panel> {
                 },
                 Line {
                     label: if result.plain.diverged {
-                        "none (diverged)".into()
+                        Message::new("figure.legend.diverged")
+                            .arg("name", legend("none", lang))
+                            .render(lang)
                     } else {
-                        "none".into()
+                        legend("none", lang)
                     },
                     points: points(&result.plain),
                     color: figures::color(1),

@@ -4,6 +4,7 @@
 use super::pair::{self, QUICK_EPOCHS, TRAIN_SIZE};
 use super::{Outcome, Result, RunContext};
 use crate::data::LoadedData;
+use crate::messages::Message;
 use scratchnet_datasets::Split;
 use scratchnet_network::{DropoutConfig, DropoutMode};
 
@@ -31,9 +32,10 @@ pub fn run(
         },
     );
     let runs = pair::train_pair(data, variants, epochs, context)?;
-    let title = format!(
-        "Fig. 6-23: dropout {ratio} (the book's scaling), {TRAIN_SIZE} MNIST images, hidden [100]×6, SGD lr 0.01, {epochs} epochs, seed {}",
-        context.seed
-    );
+    let title = Message::new("figure.title.dropout")
+        .arg("ratio", ratio)
+        .arg("images", TRAIN_SIZE)
+        .arg("epochs", epochs)
+        .arg("seed", context.seed);
     Ok(pair::outcome(runs, title, &format!("dropout {ratio}")))
 }

@@ -2,6 +2,7 @@
 //! backpropagation against central differences for every parameter of a small
 //! `MultiLayerNetExtend`, without and with BatchNorm, in f64 on a few MNIST images.
 
+use super::axis;
 use super::{Outcome, Result, RunContext, Table};
 use crate::figures::{self, Axes, Line};
 use crate::messages::Message;
@@ -119,23 +120,23 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
             color: figures::color(index),
         })
         .collect();
-    let title = format!(
-        "Gradient check: log10 largest relative error per parameter (W1, b1, …), bound {BOUND:e}, seed {}",
-        context.seed
-    );
+    let title = Message::new("figure.title.gradient-check")
+        .arg("bound", format!("{BOUND:e}"))
+        .arg("seed", context.seed);
     Ok(Outcome {
         csv: Table {
             header: vec!["network", "param", "mean_abs_diff", "max_rel_err"],
             rows,
         },
-        figure: Box::new(move |path| {
+        figure: Box::new(move |path, lang| {
+            let (x_desc, y_desc) = (axis("parameter", lang), axis("log10_error", lang));
             let axes = Axes {
-                x_desc: "parameter (in the book's order)",
-                y_desc: "log10 relative error",
+                x_desc: &x_desc,
+                y_desc: &y_desc,
                 y_range: -16.0..0.0,
                 legend_low: false,
             };
-            figures::line_chart(path, &title, &axes, &lines)
+            figures::line_chart(path, &title.render(lang), &axes, &lines)
         }),
         verdict: verdict(&checks),
     })

@@ -5,7 +5,9 @@
 //! test set cannot leak into the choice of hyperparameters.
 
 use super::{Curve, Outcome, Result, RunContext, Table, run_seed, train_curve};
+use super::{axis, legend};
 use crate::figures::{self, Axes, Line, Panel};
+use crate::messages::{Lang, Message};
 use rayon::prelude::*;
 use scratchnet_datasets::{NUM_CLASSES, Split};
 use scratchnet_network::NetworkConfig;
@@ -83,25 +85,33 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
         .iter()
         .map(|t| (t.learning_rate, t.weight_decay, t.final_validation()))
         .collect();
-    let title = format!(
-        "Fig. 6-24: best {} of {} random trials, {SAMPLES} MNIST images (20% validation), hidden [100]×6, {} epochs, seed {}",
-        SHOWN.min(trials.len()),
-        trials.len(),
-        settings.epochs,
-        context.seed
-    );
-    let panels = panels(&ranked);
+    let title = Message::new("figure.title.hyperparams")
+        .arg("shown", SHOWN.min(trials.len()))
+        .arg("trials", trials.len())
+        .arg("samples", SAMPLES)
+        .arg("epochs", settings.epochs)
+        .arg("seed", context.seed);
+    // Drawn now in every language: the figure outlives the borrowed trials.
+    let panels_in: Vec<(Lang, Vec<Panel>)> = Lang::ALL
+        .iter()
+        .map(|&lang| (lang, panels(&ranked, lang)))
+        .collect();
     Ok(Outcome {
         csv: table(&ranked),
         verdict: super::untranslated(verdict(&summary)),
-        figure: Box::new(move |path| {
+        figure: Box::new(move |path, lang| {
+            let (x_desc, y_desc) = (axis("epochs", lang), axis("accuracy", lang));
             let axes = Axes {
-                x_desc: "epochs",
-                y_desc: "accuracy",
+                x_desc: &x_desc,
+                y_desc: &y_desc,
                 y_range: 0.0..1.0,
                 legend_low: true,
             };
-            figures::panel_grid(path, &title, 5, &axes, &panels)
+            let panels = panels_in
+                .iter()
+                .find(|(of, _)| *of == lang)
+                .map_or(&[][..], |(_, panels)| panels.as_slice());
+            figures::panel_grid(path, &title.render(lang), 5, &axes, panels)
         }),
     })
 }
@@ -244,7 +254,7 @@ fn table(ranked: &[&Trial]) -> Table {
     }
 }
 
-fn panels(ranked: &[&Trial]) -> Vec<Panel> {
+fn panels(ranked: &[&Trial], lang: Lang) -> Vec<Panel> {
     ranked
         .iter()
         .take(SHOWN)
@@ -268,12 +278,12 @@ fn panels(ranked: &[&Trial]) -> Vec<Panel> {
                 ),
                 lines: vec![
                     Line {
-                        label: "validation".into(),
+                        label: legend("validation", lang),
                         points: points(|r| r.test_acc),
                         color: figures::TEST,
                     },
                     Line {
-                        label: "train".into(),
+                        label: legend("train", lang),
                         points: points(|r| r.train_acc),
                         color: figures::TRAIN,
                     },

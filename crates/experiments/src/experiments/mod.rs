@@ -50,6 +50,11 @@ pub struct ExperimentRequest {
     pub dropout: f64,
     /// The rows of the `activations` experiment: sigmoid, ReLU or both.
     pub activations: Vec<Activation>,
+    /// The language of the figure's text in `NAME.svg` (the command line's own).
+    pub lang: Lang,
+    /// Also draw the figure in every language, as `NAME.en.svg`, `NAME.ja.svg` (the lab's page
+    /// shows it in the visitor's).
+    pub every_language: bool,
 }
 
 impl ExperimentRequest {
@@ -61,6 +66,8 @@ impl ExperimentRequest {
             quick,
             dropout: 0.2,
             activations: vec![Activation::Sigmoid, Activation::Relu],
+            lang: Lang::En,
+            every_language: false,
         }
     }
 }
@@ -149,14 +156,15 @@ impl RunContext<'_> {
 pub struct Outcome {
     /// Header and rows of `NAME.csv`.
     pub csv: Table,
-    /// Draws `NAME.svg` at the given path.
+    /// Draws `NAME.svg` at the given path, its text in the given language.
     pub figure: DrawFigure,
     /// The one-line verdict, in either language.
     pub verdict: Message,
 }
 
-/// Draws a figure into the SVG file at the given path.
-pub type DrawFigure = Box<dyn FnOnce(&Path) -> Result<(), FigureError>>;
+/// Draws a figure into the SVG file at the given path, its text (title, axes, legends) in the
+/// given language.
+pub type DrawFigure = Box<dyn Fn(&Path, Lang) -> Result<(), FigureError>>;
 
 /// A CSV in memory: a header and rows of already formatted fields.
 pub struct Table {
@@ -261,7 +269,7 @@ impl PreparedExperiment {
         context.check_stop()?;
         let seconds = started.elapsed().as_secs_f64();
         let message = outcome.verdict.clone();
-        let files = write_outcome(&self.out_dir, request.name.slug(), outcome)?;
+        let files = write_outcome(&self.out_dir, request, outcome)?;
         Ok(ExperimentReport {
             verdict: message.render(Lang::En),
             message,
@@ -277,13 +285,26 @@ pub fn untranslated(text: String) -> Message {
     Message::new("experiments.verdict.text").arg("text", text)
 }
 
-/// Writes the CSV, the figure and the verdict, each whole or not at all.
-fn write_outcome(dir: &Path, slug: &str, outcome: Outcome) -> Result<Vec<PathBuf>> {
+/// Writes the CSV, the figure (in the request's language, and in every language when asked) and
+/// the verdict, each whole or not at all.
+fn write_outcome(
+    dir: &Path,
+    request: &ExperimentRequest,
+    outcome: Outcome,
+) -> Result<Vec<PathBuf>> {
+    let slug = request.name.slug();
     let csv_path = dir.join(format!("{slug}.csv"));
     let svg_path = dir.join(format!("{slug}.svg"));
     write_file(&csv_path, &csv_bytes(&outcome.csv))?;
-    (outcome.figure)(&svg_path)?;
+    (outcome.figure)(&svg_path, request.lang)?;
     let mut files = vec![csv_path, svg_path];
+    if request.every_language {
+        for lang in Lang::ALL {
+            let path = dir.join(figure_file(slug, lang));
+            (outcome.figure)(&path, lang)?;
+            files.push(path);
+        }
+    }
     for lang in Lang::ALL {
         let path = dir.join(verdict_file(lang));
         write_file(
@@ -293,6 +314,25 @@ fn write_outcome(dir: &Path, slug: &str, outcome: Outcome) -> Result<Vec<PathBuf
         files.push(path);
     }
     Ok(files)
+}
+
+/// A figure's axis label in `lang` (`figure.axis.NAME` of the message table).
+pub(crate) fn axis(name: &str, lang: Lang) -> String {
+    figure_text("axis", name, lang)
+}
+
+/// A figure's legend entry in `lang` (`figure.legend.NAME` of the message table).
+pub(crate) fn legend(name: &str, lang: Lang) -> String {
+    figure_text("legend", name, lang)
+}
+
+fn figure_text(part: &str, name: &str, lang: Lang) -> String {
+    crate::messages::text(lang, &format!("figure.{part}.{name}"))
+}
+
+/// The figure drawn in `lang` when every language is asked for: `NAME.en.svg`, `NAME.ja.svg`.
+pub fn figure_file(slug: &str, lang: Lang) -> String {
+    format!("{slug}.{}.svg", lang.code())
 }
 
 /// The file of the verdict in `lang`: `verdict.txt` (English) or `verdict.ja.txt`.
@@ -448,6 +488,27 @@ pub fn join_values(values: &[f64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_are_drawn_in_the_requests_language_and_in_every_language_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let request = ExperimentRequest {
+            lang: Lang::Ja,
+            every_language: true,
+            ..ExperimentRequest::new(ExperimentName::OptimizerPaths, 0, true)
+        };
+        let report = request
+            .prepare(dir.path())
+            .unwrap()
+            .run_with(None, &(), &AtomicBool::new(false))
+            .unwrap();
+        let read = |file: &str| std::fs::read_to_string(dir.path().join(file)).unwrap();
+        let own = read("optimizer-paths.svg");
+        assert!(own.contains("図6-8") && !own.contains("Fig. 6-8"));
+        assert_eq!(read("optimizer-paths.ja.svg"), own);
+        assert!(read("optimizer-paths.en.svg").contains("Fig. 6-8"));
+        assert_eq!(report.files.len(), 2 + Lang::ALL.len() * 2);
+    }
 
     #[test]
     fn run_seeds_differ_by_index_and_seed_and_are_stable() {

@@ -127,13 +127,15 @@ pub fn run(context: &RunContext<'_>) -> Result<Outcome> {
         })
         .collect();
     let contours = contour_lines();
-    let title = format!("Fig. 6-8: f(x, y) = x²/20 + y² from (−7, 2), {STEPS} steps");
+    let title = Message::new("figure.title.optimizer-paths").arg("steps", STEPS);
     Ok(Outcome {
         csv: Table {
             header: vec!["series", "step", "x", "y", "f"],
             rows,
         },
-        figure: Box::new(move |path| figures::contour_grid(path, &title, &contours, &panels)),
+        figure: Box::new(move |path, lang| {
+            figures::contour_grid(path, &title.render(lang), &contours, &panels)
+        }),
         verdict,
     })
 }

@@ -3,8 +3,10 @@
 //! and fig. 6-22/6-23 (dropout).
 
 use super::{Curve, Outcome, Result, RunContext, Table, run_seed, tail_mean, train_curve};
+use super::{axis, legend};
 use crate::data::LoadedData;
 use crate::figures::{self, Axes, Line, Panel};
+use crate::messages::{Lang, Message};
 use rayon::prelude::*;
 use scratchnet_datasets::NUM_CLASSES;
 use scratchnet_network::NetworkConfig;
@@ -128,23 +130,23 @@ pub fn train_pair(
 
 /// The outcome of a pair: CSV, side-by-side figure and the gap verdict, with `regulariser`
 /// naming the second run in the verdict (e.g. "λ = 0.1").
-pub fn outcome(runs: Vec<PairRun>, title: String, regulariser: &str) -> Outcome {
+pub fn outcome(runs: Vec<PairRun>, title: Message, regulariser: &str) -> Outcome {
     let verdict = match runs.as_slice() {
         [plain, regularised] => verdict(regulariser, plain.finals(), regularised.finals()),
         _ => "expected two runs".into(),
     };
-    let panels = panels(&runs);
     Outcome {
         csv: table(&runs),
         verdict: super::untranslated(verdict),
-        figure: Box::new(move |path| {
+        figure: Box::new(move |path, lang| {
+            let (x_desc, y_desc) = (axis("epochs", lang), axis("accuracy", lang));
             let axes = Axes {
-                x_desc: "epochs",
-                y_desc: "accuracy",
+                x_desc: &x_desc,
+                y_desc: &y_desc,
                 y_range: 0.0..1.0,
                 legend_low: true,
             };
-            figures::panel_grid(path, &title, 2, &axes, &panels)
+            figures::panel_grid(path, &title.render(lang), 2, &axes, &panels(&runs, lang))
         }),
     }
 }
@@ -188,7 +190,7 @@ fn table(runs: &[PairRun]) -> Table {
     }
 }
 
-fn panels(runs: &[PairRun]) -> Vec<Panel> {
+fn panels(runs: &[PairRun], lang: Lang) -> Vec<Panel> {
     runs.iter()
         .map(|run| {
             let points = |pick: fn(&scratchnet_trainer::EpochRecord) -> f64| {
@@ -200,18 +202,20 @@ fn panels(runs: &[PairRun]) -> Vec<Panel> {
             };
             Panel {
                 title: if run.curve.diverged {
-                    format!("{} (diverged)", run.name)
+                    Message::new("figure.legend.diverged")
+                        .arg("name", &run.name)
+                        .render(lang)
                 } else {
                     run.name.clone()
                 },
                 lines: vec![
                     Line {
-                        label: "train".into(),
+                        label: legend("train", lang),
                         points: points(|r| r.train_acc),
                         color: figures::TRAIN,
                     },
                     Line {
-                        label: "test".into(),
+                        label: legend("test", lang),
                         points: points(|r| r.test_acc),
                         color: figures::TEST,
                     },

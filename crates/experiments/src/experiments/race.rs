@@ -2,8 +2,10 @@
 //! networks, each iteration one mini-batch of 128 drawn from the whole training set, the same
 //! batch for every network; the training loss of every iteration is recorded.
 
+use super::axis;
 use super::{Outcome, Result, RunContext, run_seed, tail_mean};
 use crate::figures::{self, Axes};
+use crate::messages::Message;
 use rayon::prelude::*;
 use scratchnet_datasets::Split;
 use scratchnet_layers::{BatchBuffer, Network};
@@ -49,7 +51,7 @@ pub fn outcome(
     contestants: Vec<Contestant>,
     iterations: usize,
     context: &RunContext<'_>,
-    title: String,
+    title: Message,
     y_max: f64,
     verdict: fn(&[(String, f64)]) -> String,
 ) -> Result<Outcome> {
@@ -62,14 +64,15 @@ pub fn outcome(
     Ok(Outcome {
         csv: table(&curves),
         verdict: super::untranslated(verdict(&finals(&curves))),
-        figure: Box::new(move |path| {
+        figure: Box::new(move |path, lang| {
+            let (x_desc, y_desc) = (axis("iterations", lang), axis("loss", lang));
             let axes = Axes {
-                x_desc: "iterations",
-                y_desc: "loss",
+                x_desc: &x_desc,
+                y_desc: &y_desc,
                 y_range: 0.0..y_max,
                 legend_low: false,
             };
-            figures::line_chart(path, &title, &axes, &lines)
+            figures::line_chart(path, &title.render(lang), &axes, &lines)
         }),
     })
 }

@@ -4,6 +4,7 @@
 use super::pair::{self, QUICK_EPOCHS, TRAIN_SIZE};
 use super::{Outcome, Result, RunContext};
 use crate::data::LoadedData;
+use crate::messages::Message;
 use scratchnet_datasets::Split;
 
 /// The book's λ.
@@ -23,9 +24,9 @@ pub fn run(train: &Split, data: &LoadedData, context: &RunContext<'_>) -> Result
         |config| config.weight_decay_lambda = LAMBDA,
     );
     let runs = pair::train_pair(data, variants, epochs, context)?;
-    let title = format!(
-        "Fig. 6-21: weight decay, {TRAIN_SIZE} MNIST images, hidden [100]×6, SGD lr 0.01, {epochs} epochs, seed {}",
-        context.seed
-    );
+    let title = Message::new("figure.title.weight-decay")
+        .arg("images", TRAIN_SIZE)
+        .arg("epochs", epochs)
+        .arg("seed", context.seed);
     Ok(pair::outcome(runs, title, &format!("λ = {LAMBDA}")))
 }

@@ -3,6 +3,7 @@
 
 use super::race::{self, BATCH_SIZE, Contestant, HIDDEN};
 use super::{Outcome, Result, RunContext, join_names, join_values};
+use crate::messages::Message;
 use scratchnet_datasets::Split;
 use scratchnet_network::{NetworkConfig, WeightInit};
 use scratchnet_optim::by_name;
@@ -39,11 +40,10 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
         contestants,
         iterations,
         context,
-        format!(
-            "Fig. 6-15: weight init on MNIST, ReLU, hidden [100]×4, SGD lr 0.01, batch {BATCH_SIZE}, seed {} (moving average of {})",
-            context.seed,
-            race::SMOOTH_WINDOW
-        ),
+        Message::new("figure.title.weight-init")
+            .arg("batch", BATCH_SIZE)
+            .arg("seed", context.seed)
+            .arg("window", race::SMOOTH_WINDOW),
         2.5,
         verdict,
     )

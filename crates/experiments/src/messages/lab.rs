@@ -161,119 +161,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         ja: "その他のオプション",
     },
     Entry {
-        key: "field.dataset.label",
-        en: "Data set",
-        ja: "データセット",
-    },
-    Entry {
-        key: "field.dataset.help",
-        en: "The images to learn: MNIST handwritten digits, or Fashion-MNIST (clothes, same format).",
-        ja: "学習する画像：手書き数字の MNIST か、同じ形式の衣類の画像 Fashion-MNIST。",
-    },
-    Entry {
-        key: "field.train_size.label",
-        en: "Training images",
-        ja: "訓練データの枚数",
-    },
-    Entry {
-        key: "field.train_size.help",
-        en: "How many training images to use, the first N of {images}. The book takes only 300 to provoke overfitting (§6.4.1).",
-        ja: "使う訓練データの枚数（{images} 枚の先頭から）。本書はわざと過学習を起こすため 300 枚だけを使います（§6.4.1）。",
-    },
-    Entry {
-        key: "field.hidden.label",
-        en: "Hidden layers",
-        ja: "隠れ層のサイズ",
-    },
-    Entry {
-        key: "field.hidden.help",
-        en: "Neurons per hidden layer, comma-separated: 100,100,100,100,100,100 is the book's 7-layer network.",
-        ja: "隠れ層ごとのニューロンの数（カンマ区切り）。100,100,100,100,100,100 は本書の 7 層のネットワークです。",
-    },
-    Entry {
-        key: "field.activation.label",
-        en: "Activation",
-        ja: "活性化関数",
-    },
-    Entry {
-        key: "field.activation.help",
-        en: "The function after each hidden layer: ReLU or sigmoid (§3.2; how it shapes the activations: §6.2.2).",
-        ja: "各隠れ層の後の関数：ReLU またはシグモイド（§3.2。アクティベーション分布への影響は §6.2.2）。",
-    },
-    Entry {
-        key: "field.weight_init.label",
-        en: "Initial weights",
-        ja: "重みの初期値",
-    },
-    Entry {
-        key: "field.weight_init.help",
-        en: "Standard deviation of the initial weights: he (√(2/n), for ReLU), xavier (√(1/n), for sigmoid) or a number such as 0.01 (§6.2).",
-        ja: "重みの初期値の標準偏差：he（√(2/n)、ReLU 向け）、xavier（√(1/n)、シグモイド向け）、または 0.01 のような数値（§6.2）。",
-    },
-    Entry {
-        key: "field.dropout.label",
-        en: "Dropout ratio",
-        ja: "Dropout の比率",
-    },
-    Entry {
-        key: "field.dropout.help",
-        en: "Fraction of hidden neurons switched off at random at each training step, from 0 (no dropout) to below 1. It fights overfitting (§6.4.3).",
-        ja: "学習の各ステップで隠れ層のニューロンをランダムに消去する割合。0（Dropout なし）以上 1 未満。過学習を抑えます（§6.4.3）。",
-    },
-    Entry {
-        key: "field.dropout_mode.label",
-        en: "Dropout mode",
-        ja: "Dropout の方式",
-    },
-    Entry {
-        key: "field.dropout_mode.help",
-        en: "book: the book's Dropout, outputs multiplied by 1 − ratio at test time; inverted: scaled by 1/(1 − ratio) while training instead, as in PyTorch.",
-        ja: "book：本書の Dropout（テスト時に出力へ 1 − 比率 を掛ける）。inverted：代わりに学習時に 1/(1 − 比率) 倍する（PyTorch と同じ）。",
-    },
-    Entry {
-        key: "field.batchnorm.label",
-        en: "Batch Normalization",
-        ja: "Batch Normalization",
-    },
-    Entry {
-        key: "field.batchnorm.help",
-        en: "Normalise each mini-batch before every hidden activation: learning gets faster and depends less on the initial weights (§6.3).",
-        ja: "各隠れ層の活性化関数の前でミニバッチごとに正規化します。学習が速く進み、重みの初期値にあまり依存しなくなります（§6.3）。",
-    },
-    Entry {
-        key: "field.batchnorm.check",
-        en: "use Batch Normalization",
-        ja: "Batch Normalization を使う",
-    },
-    Entry {
-        key: "field.weight_decay.label",
-        en: "Weight decay λ",
-        ja: "重みの減衰（Weight decay）λ",
-    },
-    Entry {
-        key: "field.weight_decay.help",
-        en: "Adds λ/2·‖W‖² to the loss to keep the weights small, against overfitting; 0 = off. The book uses 0.1 (§6.4.2).",
-        ja: "損失関数に λ/2·‖W‖² を加えて重みを小さく保ち、過学習を抑えます。0 なら使いません。本書の例は 0.1（§6.4.2）。",
-    },
-    Entry {
-        key: "field.optimizer.label",
-        en: "Optimizer",
-        ja: "最適化手法",
-    },
-    Entry {
-        key: "field.optimizer.help",
-        en: "How the gradients update the parameters: SGD, Momentum, Nesterov, AdaGrad, RMSprop or Adam (§6.1).",
-        ja: "勾配を使ったパラメータの更新方法：SGD、Momentum、Nesterov、AdaGrad、RMSprop、Adam（§6.1）。",
-    },
-    Entry {
-        key: "field.lr.label",
-        en: "Learning rate",
-        ja: "学習係数",
-    },
-    Entry {
-        key: "field.lr.help",
-        en: "The size of each update step. Empty = the book's default for the chosen optimizer (§6.1).",
-        ja: "1 回の更新の大きさ。空欄なら、選んだ最適化手法の本書での既定値を使います（§6.1）。",
+        key: "field.flag.check",
+        en: "use {label}",
+        ja: "{label} を使う",
     },
     Entry {
         key: "field.lr.placeholder",
@@ -281,49 +171,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         ja: "手法ごとの既定値",
     },
     Entry {
-        key: "field.batch_size.label",
-        en: "Mini-batch size",
-        ja: "ミニバッチのサイズ",
-    },
-    Entry {
-        key: "field.batch_size.help",
-        en: "Images per mini-batch; the gradient is computed and applied once per mini-batch (§4.2.3).",
-        ja: "ミニバッチ 1 つあたりの画像の枚数。ミニバッチごとに勾配を求めて 1 回更新します（§4.2.3）。",
-    },
-    Entry {
-        key: "field.epochs.label",
-        en: "Epochs",
-        ja: "エポック数",
-    },
-    Entry {
-        key: "field.epochs.help",
-        en: "Passes over the training images; accuracy is measured after each one, as the book's Trainer does (§4.5, §6.4).",
-        ja: "訓練データを何周学習するか。本書の Trainer と同じく、エポックが終わるたびに認識精度を測ります（§4.5、§6.4）。",
-    },
-    Entry {
-        key: "field.eval_samples.label",
-        en: "Images evaluated",
-        ja: "評価に使う枚数",
-    },
-    Entry {
-        key: "field.eval_samples.help",
-        en: "Measure each epoch's accuracy on only the first N training and test images (faster). Empty = all of them.",
-        ja: "各エポックの認識精度を、訓練データとテストデータの先頭 N 枚だけで測ります（速くなります）。空欄ならすべて。",
-    },
-    Entry {
         key: "field.eval_samples.placeholder",
         en: "all",
         ja: "すべて",
-    },
-    Entry {
-        key: "field.seed.label",
-        en: "Random seed",
-        ja: "乱数のシード",
-    },
-    Entry {
-        key: "field.seed.help",
-        en: "Seed of every random number (initial weights, mini-batches, dropout masks): the same seed gives the same run.",
-        ja: "すべての乱数（重みの初期値、ミニバッチ、Dropout のマスク）のシード。同じシードなら同じ結果になります。",
     },
     Entry {
         key: "field.out.label",
@@ -334,11 +184,6 @@ pub(super) const ENTRIES: &[Entry] = &[
         key: "field.out.help",
         en: "Name of the files in results/. Empty = a name made from the options, shown in grey.",
         ja: "results/ に保存するファイルの名前。空欄なら設定から作った名前（灰色で表示）を使います。",
-    },
-    Entry {
-        key: "field.generic.help",
-        en: "Option --{flag} of cargo xtask train.",
-        ja: "cargo xtask train のオプション --{flag}。",
     },
     Entry {
         key: "choice.relu",
@@ -374,6 +219,36 @@ pub(super) const ENTRIES: &[Entry] = &[
         key: "choice.fashion",
         en: "Fashion-MNIST (clothes)",
         ja: "Fashion-MNIST（衣類）",
+    },
+    Entry {
+        key: "choice.sgd",
+        en: "SGD",
+        ja: "SGD",
+    },
+    Entry {
+        key: "choice.momentum",
+        en: "Momentum",
+        ja: "Momentum",
+    },
+    Entry {
+        key: "choice.nesterov",
+        en: "Nesterov",
+        ja: "Nesterov",
+    },
+    Entry {
+        key: "choice.adagrad",
+        en: "AdaGrad",
+        ja: "AdaGrad",
+    },
+    Entry {
+        key: "choice.rmsprop",
+        en: "RMSprop",
+        ja: "RMSprop",
+    },
+    Entry {
+        key: "choice.adam",
+        en: "Adam",
+        ja: "Adam",
     },
     Entry {
         key: "live.title",
@@ -1032,5 +907,147 @@ pub(super) const ENTRIES: &[Entry] = &[
         key: "run.advice.lr",
         en: "the learning rate {lr} is too high for this network: try a lower one, e.g. {lower}",
         ja: "学習係数 {lr} はこのネットワークには大きすぎます。もっと小さな値（例えば {lower}）を試してください",
+    },
+    // The figures' text (SVG titles, axes, legends): the lab draws them in the page's language,
+    // the command line in its own.
+    Entry {
+        key: "figure.axis.epochs",
+        en: "epochs",
+        ja: "エポック",
+    },
+    Entry {
+        key: "figure.axis.accuracy",
+        en: "accuracy",
+        ja: "認識精度",
+    },
+    Entry {
+        key: "figure.legend.train",
+        en: "train",
+        ja: "訓練データ",
+    },
+    Entry {
+        key: "figure.legend.test",
+        en: "test",
+        ja: "テストデータ",
+    },
+    Entry {
+        key: "figure.legend.run_train",
+        en: "{run} train",
+        ja: "{run} 訓練データ",
+    },
+    Entry {
+        key: "figure.legend.run_test",
+        en: "{run} test",
+        ja: "{run} テストデータ",
+    },
+    Entry {
+        key: "figure.run.title",
+        en: "{dataset} {images} images, hidden {hidden}, {dropout}, {optimizer} lr {lr}{extras}, seed {seed}",
+        ja: "{dataset} 訓練画像 {images} 枚、隠れ層 {hidden}、{dropout}、{optimizer} 学習係数 {lr}{extras}、シード {seed}",
+    },
+    Entry {
+        key: "figure.run.dropout",
+        en: "dropout {ratio} ({mode})",
+        ja: "Dropout {ratio}（{mode}）",
+    },
+    Entry {
+        key: "figure.run.no_dropout",
+        en: "no dropout",
+        ja: "Dropout なし",
+    },
+    Entry {
+        key: "figure.run.weight_decay",
+        en: ", λ {lambda}",
+        ja: "、荷重減衰 λ {lambda}",
+    },
+    Entry {
+        key: "figure.run.batchnorm",
+        en: ", BatchNorm",
+        ja: "、Batch Normalization",
+    },
+    Entry {
+        key: "figure.axis.train_accuracy",
+        en: "train accuracy",
+        ja: "訓練データの認識精度",
+    },
+    Entry {
+        key: "figure.axis.iterations",
+        en: "iterations",
+        ja: "イテレーション",
+    },
+    Entry {
+        key: "figure.axis.loss",
+        en: "loss",
+        ja: "損失関数の値",
+    },
+    Entry {
+        key: "figure.axis.parameter",
+        en: "parameter (in the book's order)",
+        ja: "パラメータ（本書の順）",
+    },
+    Entry {
+        key: "figure.axis.log10_error",
+        en: "log10 relative error",
+        ja: "相対誤差の log10",
+    },
+    Entry {
+        key: "figure.legend.validation",
+        en: "validation",
+        ja: "検証データ",
+    },
+    Entry {
+        key: "figure.legend.none",
+        en: "none",
+        ja: "なし",
+    },
+    Entry {
+        key: "figure.legend.diverged",
+        en: "{name} (diverged)",
+        ja: "{name}（発散）",
+    },
+    Entry {
+        key: "figure.title.optimizer-paths",
+        en: "Fig. 6-8: f(x, y) = x²/20 + y² from (−7, 2), {steps} steps",
+        ja: "図6-8: f(x, y) = x²/20 + y² を (−7, 2) から {steps} ステップ更新した経路",
+    },
+    Entry {
+        key: "figure.title.optimizers",
+        en: "Fig. 6-9: optimizers on MNIST, hidden [100]×4, batch {batch}, seed {seed} (moving average of {window})",
+        ja: "図6-9: MNIST での最適化手法の比較、隠れ層 [100]×4、バッチサイズ {batch}、シード {seed}（{window} 点の移動平均）",
+    },
+    Entry {
+        key: "figure.title.weight-init",
+        en: "Fig. 6-15: weight init on MNIST, ReLU, hidden [100]×4, SGD lr 0.01, batch {batch}, seed {seed} (moving average of {window})",
+        ja: "図6-15: MNIST での重みの初期値の比較、ReLU、隠れ層 [100]×4、SGD 学習係数 0.01、バッチサイズ {batch}、シード {seed}（{window} 点の移動平均）",
+    },
+    Entry {
+        key: "figure.title.activations",
+        en: "Fig. 6-10…6-14: activations of {layers} layers of {units}, {inputs} Gaussian inputs, seed {seed}",
+        ja: "図6-10〜6-14: {units} ニューロン × {layers} 層のアクティベーション分布、ガウス分布の入力 {inputs} 個、シード {seed}",
+    },
+    Entry {
+        key: "figure.title.batchnorm",
+        en: "Fig. 6-19: BatchNorm vs none at {scales} weight scales, {images} MNIST images, hidden [100]×5, SGD lr 0.01, seed {seed}",
+        ja: "図6-19: Batch Normalization の有無、重みの初期値のスケール {scales} 通り、MNIST {images} 枚、隠れ層 [100]×5、SGD 学習係数 0.01、シード {seed}",
+    },
+    Entry {
+        key: "figure.title.weight-decay",
+        en: "Fig. 6-21: weight decay, {images} MNIST images, hidden [100]×6, SGD lr 0.01, {epochs} epochs, seed {seed}",
+        ja: "図6-21: 荷重減衰（Weight decay）、MNIST {images} 枚、隠れ層 [100]×6、SGD 学習係数 0.01、{epochs} エポック、シード {seed}",
+    },
+    Entry {
+        key: "figure.title.dropout",
+        en: "Fig. 6-23: dropout {ratio} (the book's scaling), {images} MNIST images, hidden [100]×6, SGD lr 0.01, {epochs} epochs, seed {seed}",
+        ja: "図6-23: Dropout {ratio}（本書の方式）、MNIST {images} 枚、隠れ層 [100]×6、SGD 学習係数 0.01、{epochs} エポック、シード {seed}",
+    },
+    Entry {
+        key: "figure.title.hyperparams",
+        en: "Fig. 6-24: best {shown} of {trials} random trials, {samples} MNIST images (20% validation), hidden [100]×6, {epochs} epochs, seed {seed}",
+        ja: "図6-24: ランダムな {trials} 試行のうち上位 {shown}、MNIST {samples} 枚（20% は検証データ）、隠れ層 [100]×6、{epochs} エポック、シード {seed}",
+    },
+    Entry {
+        key: "figure.title.gradient-check",
+        en: "Gradient check: log10 largest relative error per parameter (W1, b1, …), bound {bound}, seed {seed}",
+        ja: "勾配確認: パラメータ（W1、b1、…）ごとの最大相対誤差の log10、上限 {bound}、シード {seed}",
     },
 ];

@@ -3,6 +3,50 @@
 use super::{Entry, e};
 
 pub(super) const ENTRIES: &[Entry] = &[
+    // Labels, one per option: its short name on a form (the lab's Train tab).
+    e("option.dropout.label", "Dropout ratio", "Dropout の比率"),
+    e(
+        "option.dropout_mode.label",
+        "Dropout mode",
+        "Dropout の方式",
+    ),
+    e("option.epochs.label", "Epochs", "エポック数"),
+    e(
+        "option.train_size.label",
+        "Training images",
+        "訓練データの枚数",
+    ),
+    e(
+        "option.batch_size.label",
+        "Mini-batch size",
+        "ミニバッチのサイズ",
+    ),
+    e("option.hidden.label", "Hidden layers", "隠れ層のサイズ"),
+    e("option.activation.label", "Activation", "活性化関数"),
+    e(
+        "option.weight_init.label",
+        "Initial weights",
+        "重みの初期値",
+    ),
+    e("option.optimizer.label", "Optimizer", "最適化手法"),
+    e("option.lr.label", "Learning rate", "学習係数"),
+    e(
+        "option.weight_decay.label",
+        "Weight decay λ",
+        "重みの減衰（Weight decay）λ",
+    ),
+    e(
+        "option.batchnorm.label",
+        "Batch Normalization",
+        "Batch Normalization",
+    ),
+    e(
+        "option.eval_samples.label",
+        "Images evaluated",
+        "評価に使う枚数",
+    ),
+    e("option.seed.label", "Random seed", "乱数のシード"),
+    e("option.dataset.label", "Data set", "データセット"),
     // Help, one per option (see `options::OPTIONS`).
     e(
         "option.dropout.help",

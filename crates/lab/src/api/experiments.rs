@@ -3,7 +3,7 @@
 
 use super::JsonBody;
 use crate::error::ApiError;
-use crate::experiments::{ExperimentSlot, ExperimentState, figure_path, idle_info};
+use crate::experiments::{ExperimentSlot, ExperimentState, figure_path_in, idle_info};
 use crate::jobs::{Job, Shared};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -174,10 +174,16 @@ pub async fn stop(State(shared): Lab, Path(name): Path<String>) -> Result<Respon
     }
 }
 
-/// `GET /api/experiments/{name}/figure`: the figure of its last completed run.
-pub async fn figure(State(shared): Lab, Path(name): Path<String>) -> Result<Response, ApiError> {
+/// `GET /api/experiments/{name}/figure`: the figure of its last completed run, its text in the
+/// request's language.
+pub async fn figure(
+    State(shared): Lab,
+    Path(name): Path<String>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
     let name = experiment_name(&name)?;
-    let path = figure_path(name, &shared.experiment_dir(name));
+    let lang = super::headers::request_lang(&request);
+    let path = figure_path_in(name, &shared.experiment_dir(name), lang);
     let svg = tokio::fs::read(&path).await.map_err(|_| {
         ApiError::not_found(format!("the {} experiment has no figure yet", name.slug()))
     })?;

@@ -11,10 +11,10 @@ use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream, StreamExt};
-use scratchnet_experiments::messages::Message;
+use scratchnet_experiments::messages::{Lang, Message};
 use scratchnet_experiments::{
     ExperimentName, FIELDS, ResultsError, RunConfig, RunName, RunSummary, TRAIN_IMAGES,
-    options::MAX_EPOCHS, read_epochs,
+    accuracy_figure_svg, options::MAX_EPOCHS, read_epochs,
 };
 use serde_json::{Value, json};
 use std::convert::Infallible;
@@ -308,7 +308,9 @@ fn final_event(info: &RunInfo) -> Event {
 pub async fn file(
     State(shared): Lab,
     Path((id, kind)): Path<(String, String)>,
+    request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
+    let lang = super::headers::request_lang(&request);
     let name = run_name(&id)?;
     let files = shared.results.files(&name);
     let (path, content_type) = match kind.as_str() {
@@ -327,6 +329,11 @@ pub async fn file(
         false => None,
     }
     .ok_or_else(|| ApiError::not_found(format!("run {name} has no {kind} file")))?;
+    // The figure's words in the language asked for: drawn again from the run's CSV.
+    let bytes = match kind == "svg" && lang != Lang::En {
+        true => figure_in(&shared, &name, lang).unwrap_or(bytes),
+        false => bytes,
+    };
     let disposition = format!("attachment; filename=\"{name}.{kind}\"");
     Ok((
         [
@@ -336,4 +343,16 @@ pub async fn file(
         bytes,
     )
         .into_response())
+}
+
+/// A finished run's accuracy figure drawn again with its text in `lang`; `None` when its
+/// summary or CSV cannot be read (the file on disk is served instead).
+fn figure_in(shared: &Shared, name: &RunName, lang: Lang) -> Option<Vec<u8>> {
+    let files = shared.results.files(name);
+    let summary = RunSummary::read(&files.json).ok()?;
+    let config = RunConfig::from_json(&summary.config).ok()?;
+    let epochs = read_epochs(&files.csv).ok()?;
+    accuracy_figure_svg(&config.title_in(lang), &epochs, lang)
+        .ok()
+        .map(String::into_bytes)
 }

@@ -5,6 +5,7 @@ import { renderLive } from './live.js';
 import { renderRuns, renderOverlay } from './runs.js';
 import { renderExperiments } from './experiments.js';
 import { renderImageSource, renderPredictions } from './predict.js';
+import { loadOptions, renderOptionTexts } from './train.js';
 
 export const LANGUAGES = ['en', 'ja'];
 export const LANGUAGE_KEY = 'scratchnet-lab-language';
@@ -64,7 +65,7 @@ export function applyTexts(root) {
 /** Switches the page to `next` without reloading (its texts are loaded first); `remember` keeps
  * the choice for next time. */
 export async function setLanguage(next, remember = true) {
-  await loadTexts(next);
+  await Promise.all([loadTexts(next), loadOptions(next)]);
   language = next;
   if (remember) {
     try {
@@ -81,6 +82,7 @@ export async function setLanguage(next, remember = true) {
   button.setAttribute('aria-label', t('lang.switch_label'));
   applyTexts(document);
   // The parts drawn from data say their words again.
+  renderOptionTexts();
   renderLive();
   renderRuns();
   renderOverlay();

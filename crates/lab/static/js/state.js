@@ -2,6 +2,7 @@
 
 export const state = {
   config: null, // GET /api/config
+  options: null, // GET /api/options, in the page's language: the Train form
   runs: [], // GET /api/runs
   live: null, // the run followed in the live chart
   selected: [], // run ids overlaid, in the order they were ticked

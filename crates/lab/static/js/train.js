@@ -6,37 +6,27 @@ import { state } from './state.js';
 import { followRun } from './live.js';
 import { runsPoller } from './runs.js';
 
-// How each known option is edited and where it goes. Numbers are text fields so the server
-// sees exactly what was typed, and answers with the command line's own message.
-export const FIELD_SPECS = {
-  dataset: { group: 'data', kind: 'select', choices: () => state.config.datasets },
-  train_size: { group: 'data', kind: 'text', inputmode: 'numeric' },
-  hidden: { group: 'network', kind: 'text' },
-  activation: { group: 'network', kind: 'select', choices: () => ['relu', 'sigmoid'] },
-  weight_init: { group: 'network', kind: 'text', suggestions: ['he', 'xavier', '0.01'] },
-  batchnorm: { group: 'network', kind: 'checkbox' },
-  dropout: { group: 'regularization', kind: 'text', inputmode: 'decimal' },
-  dropout_mode: { group: 'regularization', kind: 'select', choices: () => ['book', 'inverted'] },
-  weight_decay: { group: 'regularization', kind: 'text', inputmode: 'decimal' },
-  optimizer: { group: 'training', kind: 'select', choices: () => state.config.optimizers },
-  lr: { group: 'training', kind: 'text', inputmode: 'decimal', optional: true },
-  batch_size: { group: 'training', kind: 'text', inputmode: 'numeric' },
-  epochs: { group: 'training', kind: 'text', inputmode: 'numeric' },
-  eval_samples: { group: 'training', kind: 'text', inputmode: 'numeric', optional: true },
-  seed: { group: 'training', kind: 'text', inputmode: 'numeric' },
-  out: { group: 'output', kind: 'text', optional: true },
-};
-export const GROUPS = ['data', 'network', 'regularization', 'training', 'output', 'other'];
-export const OPTIMIZER_LABELS = { sgd: 'SGD', momentum: 'Momentum', nesterov: 'Nesterov', adagrad: 'AdaGrad', rmsprop: 'RMSprop', adam: 'Adam' };
+// The form is drawn from the server's one description of the options (GET /api/options): their
+// names, kinds, defaults, choices, groups, labels and help in the page's language. Numbers are
+// text fields so the server sees exactly what was typed, and answers with the command line's own
+// message. Only the run name (`out`) is the page's own field.
+export const RUN_NAME = { name: 'out', kind: 'text', group: 'output', default: null };
 
-/** The option names the form shows: the API's list, then the run name. */
-export function formFields() {
-  const names = (state.config.fields || []).map((field) => (typeof field === 'string' ? field : field.name));
-  return [...names.filter((name) => name !== 'out'), 'out'];
+/** The options as GET /api/options describes them, then the run name. */
+export function formSpecs() {
+  return [...((state.options && state.options.options) || []), RUN_NAME];
 }
 
-export const specOf = (name) => FIELD_SPECS[name] || { group: 'other', kind: 'text' };
+export const specOf = (name) => formSpecs().find((spec) => spec.name === name) || { name, kind: 'text', group: 'other' };
 export const inputOf = (name) => document.getElementById(`option-${name}`);
+const INPUT_MODES = { integer: 'numeric', number: 'decimal' };
+
+/** Loads the options' description in `lang` (labels and help follow the page's language). */
+export async function loadOptions(lang) {
+  const answer = await api('GET', `/api/options?lang=${encodeURIComponent(lang)}`);
+  if (!answer.ok) throw new Error(`GET /api/options: ${answer.status}`);
+  state.options = answer.data;
+}
 
 /** A default as the form shows it: lists comma-separated, `null` as an empty field. */
 export function defaultText(value) {
@@ -45,56 +35,64 @@ export function defaultText(value) {
   return String(value);
 }
 
-export function choiceLabel(name, value) {
-  if (name === 'optimizer') return OPTIMIZER_LABELS[value] || value;
+/** How a choice reads on the page: its text in the message table, else its name. */
+export function choiceLabel(value) {
   return hasText(`choice.${value}`) ? t(`choice.${value}`) : value;
 }
 
-export function buildField(name) {
-  const spec = specOf(name);
+function fieldControl(spec, described) {
+  const { name } = spec;
+  const id = `option-${name}`;
+  if (spec.kind === 'choice') {
+    return el('select', { id, name, 'aria-describedby': described }, spec.choices.map((value) =>
+      el('option', { value, 'data-choice': value, text: choiceLabel(value) })));
+  }
+  if (spec.kind === 'flag') {
+    return el('label', { class: 'check' }, [
+      el('input', { type: 'checkbox', id, name, 'aria-describedby': described }),
+      el('span', { class: 'flag-check', 'data-option': name, text: t('field.flag.check', { label: spec.label }) }),
+    ]);
+  }
+  const suggests = spec.kind === 'choice_or_number' && spec.choices.length > 0;
+  return el('input', {
+    type: 'text', id, name, inputmode: INPUT_MODES[spec.kind], autocomplete: 'off', spellcheck: 'false',
+    list: suggests ? `${id}-suggestions` : null, 'aria-describedby': described,
+    'data-i18n-placeholder': hasText(`field.${name}.placeholder`) ? `field.${name}.placeholder` : null,
+  });
+}
+
+export function buildField(spec) {
+  const { name } = spec;
   const id = `option-${name}`;
   const helpId = `help-${name}`;
   const errorId = `error-${name}`;
-  const flag = name.replace(/_/g, '-');
   const described = `${helpId} ${errorId}`;
-  let control;
-  if (spec.kind === 'select') {
-    control = el('select', { id, name, 'aria-describedby': described }, spec.choices().map((value) =>
-      el('option', { value, 'data-i18n': name !== 'optimizer' && hasText(`choice.${value}`) ? `choice.${value}` : null, text: choiceLabel(name, value) })));
-  } else if (spec.kind === 'checkbox') {
-    control = el('label', { class: 'check' }, [
-      el('input', { type: 'checkbox', id, name, 'aria-describedby': described }),
-      el('span', { 'data-i18n': 'field.batchnorm.check', text: t('field.batchnorm.check') }),
-    ]);
-  } else {
-    control = el('input', {
-      type: 'text', id, name, inputmode: spec.inputmode, autocomplete: 'off', spellcheck: 'false',
-      list: spec.suggestions ? `${id}-suggestions` : null, 'aria-describedby': described,
-      'data-i18n-placeholder': hasText(`field.${name}.placeholder`) ? `field.${name}.placeholder` : null,
-    });
-  }
-  const labelKey = hasText(`field.${name}.label`) ? `field.${name}.label` : null;
-  const helpKey = hasText(`field.${name}.help`) ? `field.${name}.help` : 'field.generic.help';
-  const helpParams = JSON.stringify({ flag, images: (state.config.train_images ?? '').toLocaleString('en') });
+  const own = spec === RUN_NAME;
+  const flag = spec.flag || `--${name.replace(/_/g, '-')}`;
+  const suggests = spec.kind === 'choice_or_number' && spec.choices.length > 0;
   return el('div', { class: `field field-${spec.kind}`, 'data-field': name }, [
     el('div', { class: 'field-label-row' }, [
-      el('label', { for: id, id: `label-${name}`, 'data-i18n': labelKey, text: labelKey ? t(labelKey) : name }),
-      el('code', { class: 'flag', text: `--${flag}` }),
+      el('label', { for: id, id: `label-${name}`, 'data-i18n': own ? 'field.out.label' : null, text: own ? t('field.out.label') : spec.label }),
+      spec.section ? el('span', { class: 'section', text: `§${spec.section}` }) : null,
+      el('code', { class: 'flag', text: flag }),
     ]),
-    control,
-    spec.suggestions ? el('datalist', { id: `${id}-suggestions` }, spec.suggestions.map((value) => el('option', { value }))) : null,
+    fieldControl(spec, described),
+    suggests ? el('datalist', { id: `${id}-suggestions` }, spec.choices.map((value) => el('option', { value }))) : null,
     // The server's message goes right under the input, where the eye is.
     el('p', { id: errorId, class: 'field-error', hidden: true }),
-    el('p', { id: helpId, class: 'help', 'data-i18n': helpKey, 'data-i18n-params': helpParams, text: t(helpKey, JSON.parse(helpParams)) }),
+    el('p', { id: helpId, class: 'help', 'data-i18n': own ? 'field.out.help' : null, text: own ? t('field.out.help') : spec.help }),
   ]);
 }
 
 export function buildForm() {
   const container = $('#run-fields');
-  const groups = new Map(GROUPS.map((group) => [group, []]));
-  for (const name of formFields()) groups.get(specOf(name).group).push(buildField(name));
+  const groups = new Map();
+  for (const spec of formSpecs()) {
+    if (!groups.has(spec.group)) groups.set(spec.group, []);
+    groups.get(spec.group).push(buildField(spec));
+  }
   container.replaceChildren(
-    ...[...groups].filter(([, fields]) => fields.length > 0).map(([group, fields]) =>
+    ...[...groups].map(([group, fields]) =>
       el('fieldset', { class: `group group-${group}` }, [el('legend', { 'data-i18n': `group.${group}`, text: t(`group.${group}`) }), ...fields])),
   );
   applyTexts(container);
@@ -103,21 +101,38 @@ export function buildForm() {
   container.addEventListener('change', onFormEdit);
 }
 
+/** Says the options' labels, help and choices again in the page's (new) language. */
+export function renderOptionTexts() {
+  for (const spec of formSpecs()) {
+    if (spec === RUN_NAME) continue;
+    const label = document.getElementById(`label-${spec.name}`);
+    if (label) label.textContent = spec.label;
+    const help = document.getElementById(`help-${spec.name}`);
+    if (help) help.textContent = spec.help;
+  }
+  for (const option of document.querySelectorAll('#run-fields option[data-choice]')) {
+    option.textContent = choiceLabel(option.dataset.choice);
+  }
+  for (const check of document.querySelectorAll('#run-fields .flag-check')) {
+    check.textContent = t('field.flag.check', { label: specOf(check.dataset.option).label });
+  }
+}
+
 export function fillDefaults() {
-  const defaults = state.config.defaults || {};
-  for (const name of formFields()) {
-    const input = inputOf(name);
+  for (const spec of formSpecs()) {
+    const input = inputOf(spec.name);
     if (!input) continue;
-    if (input.type === 'checkbox') input.checked = Boolean(defaults[name]);
-    else input.value = defaultText(defaults[name]);
+    if (input.type === 'checkbox') input.checked = Boolean(spec.default);
+    else input.value = defaultText(spec.default);
   }
   showFieldError(null);
 }
 
-/** The form as the API's options: text as typed, empty optional fields as null. */
+/** The form as the API's options: text as typed, empty fields without a default as null. */
 export function formOptions() {
   const options = {};
-  for (const name of formFields()) {
+  for (const spec of formSpecs()) {
+    const { name } = spec;
     const input = inputOf(name);
     if (!input) continue;
     if (input.type === 'checkbox') {
@@ -125,10 +140,10 @@ export function formOptions() {
       continue;
     }
     const text = input.value.trim();
-    if (name === 'out') {
+    if (spec === RUN_NAME) {
       if (text !== '') options.out = text;
     } else {
-      options[name] = text === '' && specOf(name).optional ? null : text;
+      options[name] = text === '' && spec.default === null ? null : text;
     }
   }
   return options;
