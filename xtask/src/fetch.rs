@@ -77,7 +77,7 @@ fn print_report(kind: DatasetKind, report: &FetchReport) {
         say(Message::new("cli.fetch.file")
             .arg("name", format!("{:<24}", file.name))
             .arg("size", format!("{:>10}", file.size))
-            .arg("sha256", &file.sha256)
+            .arg("sha256", file.sha256)
             .arg("what", what.render(lang::current())));
     }
     say(Message::new("cli.fetch.done")

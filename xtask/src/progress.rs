@@ -267,7 +267,7 @@ impl FetchObserver for Progress {
                 self.say(
                     Message::new("cli.fetch.installed")
                         .arg("file", &file.name)
-                        .arg("sha256", &file.sha256)
+                        .arg("sha256", file.sha256)
                         .arg("path", path.display()),
                 );
             }
