@@ -12,14 +12,7 @@ fn stderr(output: &Output) -> String {
 
 #[test]
 fn a_japanese_locale_gives_a_japanese_one_line_error_and_exit_2() {
-    let results = scratch();
-    let output = xtask(results.path())
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "ja_JP.UTF-8")
-        .args(["train", "--dropout", "1.5"])
-        .output()
-        .expect("running xtask");
+    let output = japanese(&["train", "--dropout", "1.5"]);
     let text = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{text}");
     assert_eq!(
