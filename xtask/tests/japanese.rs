@@ -178,6 +178,7 @@ fn every_command_s_help_is_japanese() {
                 "Ctrl-C でサーバーを止めます",
             ],
         ),
+        ("eval", &["保存したネットワーク", "認識精度だけを表示する"]),
     ];
     for (command, expected) in cases {
         let output = japanese(&[command, "--help"]);

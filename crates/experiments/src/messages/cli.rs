@@ -353,6 +353,22 @@ pub(super) const ENTRIES: &[Entry] = &[
         "interrupted: nothing was written to {dir}",
         "中断しました: {dir} には何も書き出していません",
     ),
+    // `cargo xtask eval`.
+    e(
+        "cli.xtask.eval.model",
+        "The saved network (written by `cargo xtask train --save PATH`)",
+        "保存したネットワーク（`cargo xtask train --save PATH` で書き出したもの）",
+    ),
+    e(
+        "cli.xtask.eval.quiet",
+        "Print only the accuracy",
+        "認識精度だけを表示する",
+    ),
+    e(
+        "cli.eval.accuracy",
+        "test accuracy of {model} on {count} {dataset} test images: {accuracy}",
+        "{model} の {dataset} のテスト画像 {count} 枚での認識精度: {accuracy}",
+    ),
     // `cargo xtask lab`.
     e(
         "cli.xtask.lab.after_help",
