@@ -1,7 +1,8 @@
 //! `cargo xtask compare`: several runs' accuracy curves in one figure, e.g. the book's figure
 //! 6-23 (the same network without and with dropout).
 
-use crate::{Outcome, results_dir};
+use crate::{Outcome, lang, results_dir};
+use scratchnet_experiments::messages::Message;
 use scratchnet_experiments::{RunCurves, compare_figure};
 use std::path::PathBuf;
 
@@ -38,7 +39,8 @@ pub fn run(args: &CompareArgs) -> Outcome {
     };
     compare_figure(runs, &output, &args.title, crate::lang::current())?;
     if !args.quiet {
-        eprintln!("wrote {}", output.display());
+        let wrote = Message::new("cli.compare.wrote").arg("path", output.display());
+        eprintln!("{}", wrote.render(lang::current()));
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::progress::Progress;
 use crate::{Failure, run_flags, workspace_root};
 use scratchnet_experiments::datasets::DatasetKind;
-use scratchnet_experiments::{DataSource, LoadedData, RunConfig, options};
+use scratchnet_experiments::{DataSource, LoadedData, RunConfig};
 use std::path::PathBuf;
 
 /// Where the data comes from: shared by `train`, `eval`, `experiment` and `bench`.
@@ -12,7 +12,7 @@ pub struct DataArgs {
     #[arg(
         long,
         default_value = RunConfig::default().dataset.slug(),
-        value_parser = options::dataset,
+        value_parser = crate::fetch::dataset,
         help = run_flags::english_help("dataset"),
     )]
     pub dataset: DatasetKind,

@@ -1,7 +1,8 @@
 //! `cargo xtask eval`: the test accuracy of a network saved by `cargo xtask train --save`.
 
-use crate::Outcome;
 use crate::data::DataArgs;
+use crate::{Outcome, lang};
+use scratchnet_experiments::messages::Message;
 use scratchnet_experiments::test_accuracy;
 use std::path::PathBuf;
 
@@ -23,12 +24,12 @@ pub fn run(args: &EvalArgs) -> Outcome {
     if args.quiet {
         println!("{accuracy}");
     } else {
-        println!(
-            "test accuracy of {} on {} {} test images: {accuracy:.4}",
-            args.model.display(),
-            data.mnist.test.len(),
-            data.kind
-        );
+        let line = Message::new("cli.eval.accuracy")
+            .arg("model", args.model.display())
+            .arg("count", data.mnist.test.len())
+            .arg("dataset", data.kind)
+            .arg("accuracy", format!("{accuracy:.4}"));
+        println!("{}", line.render(lang::current()));
     }
     Ok(())
 }

@@ -3,10 +3,12 @@
 
 use crate::data::DataArgs;
 use crate::progress::Progress;
+use crate::run_flags::RuleError;
 use crate::signals::StopSignal;
-use crate::{Failure, Outcome, results_dir};
-use scratchnet_experiments::messages::{Lang, Message};
+use crate::{Failure, Outcome, lang, results_dir};
+use scratchnet_experiments::messages::{self, Message};
 use scratchnet_experiments::network::Activation;
+use scratchnet_experiments::options::rules;
 use scratchnet_experiments::{
     ExperimentError, ExperimentName, ExperimentRequest, parse_activations, parse_experiment_dropout,
 };
@@ -19,13 +21,13 @@ pub struct ExperimentArgs {
     #[arg(value_parser = parse_name, value_name = "NAME")]
     pub name: ExperimentName,
     /// Seed of every random number; each independent run derives its own from it and its index.
-    #[arg(long, default_value = "0", value_parser = scratchnet_experiments::options::seed)]
+    #[arg(long, default_value = "0", value_parser = parse_seed)]
     pub seed: u64,
     /// Fewer iterations, epochs, scales and trials, same code path: a look in seconds.
     #[arg(long)]
     pub quick: bool,
     /// Dropout ratio of the `dropout` experiment, in (0, 1) (the book's figure used 0.15).
-    #[arg(long, default_value = "0.2", value_parser = parse_experiment_dropout, value_name = "RATIO")]
+    #[arg(long, default_value = "0.2", value_parser = parse_dropout, value_name = "RATIO")]
     pub dropout: f64,
     /// Rows of the `activations` experiment: sigmoid, relu or both.
     #[arg(long, default_value = "both", value_parser = parse_rows, value_name = "NAME")]
@@ -40,9 +42,10 @@ pub struct ExperimentArgs {
     pub quiet: bool,
 }
 
-/// The list of experiments with their figure, description and sizes, in the locale's language.
+/// The list of experiments with their figure, description and sizes, in the command line's
+/// language.
 fn after_help() -> String {
-    let lang = Lang::from_env();
+    let lang = lang::current();
     let sizes = ExperimentName::ALL
         .iter()
         .map(|name| {
@@ -54,12 +57,11 @@ fn after_help() -> String {
         .collect::<Vec<_>>()
         .join("\n");
     format!(
-        "Experiments (the book's figures):\n{}\n\nSizes:\n{sizes}\n\n\
-Each experiment writes results/NAME/NAME.csv, NAME.svg, verdict.txt and verdict.ja.txt and prints \
-its verdict. Settings are the book's ch06 scripts; --quick shrinks iterations, epochs, scales and \
-trials (same code path) for a look in seconds. Ctrl-C stops at the next epoch without writing \
-anything (exit 130).",
-        ExperimentName::list(lang)
+        "{}\n{}\n\n{}\n{sizes}\n\n{}",
+        messages::text(lang, "cli.experiment.help.list"),
+        ExperimentName::list(lang),
+        messages::text(lang, "cli.experiment.help.sizes"),
+        messages::text(lang, "cli.experiment.help.footer"),
     )
 }
 
@@ -67,12 +69,39 @@ anything (exit 130).",
 #[derive(Clone, Debug)]
 pub struct ActivationRows(pub Vec<Activation>);
 
-fn parse_rows(text: &str) -> Result<ActivationRows, String> {
-    parse_activations(text).map(ActivationRows)
+fn parse_rows(text: &str) -> Result<ActivationRows, RuleError> {
+    parse_activations(text).map(ActivationRows).map_err(|_| {
+        RuleError(Message::new("cli.experiment.activation.unknown").arg("got", quoted(text.trim())))
+    })
 }
 
-fn parse_name(text: &str) -> Result<ExperimentName, String> {
-    text.parse()
+fn parse_name(text: &str) -> Result<ExperimentName, RuleError> {
+    text.parse().map_err(|_: String| {
+        let names: Vec<&str> = ExperimentName::ALL.iter().map(|name| name.slug()).collect();
+        RuleError(
+            Message::new("cli.experiment.name.unknown")
+                .arg("got", quoted(text))
+                .arg("names", names.join(", ")),
+        )
+    })
+}
+
+fn parse_dropout(text: &str) -> Result<f64, RuleError> {
+    parse_experiment_dropout(text).map_err(|_| {
+        RuleError(match text.trim().parse::<f64>() {
+            Ok(_) => Message::new("cli.experiment.dropout.range").arg("got", text),
+            Err(_) => Message::new("cli.value.not_a_number").arg("got", quoted(text)),
+        })
+    })
+}
+
+fn parse_seed(text: &str) -> Result<u64, RuleError> {
+    rules::seed(text).map_err(RuleError)
+}
+
+/// `text` as Rust's `{:?}` quotes it, as the messages show a value that is not a number.
+fn quoted(text: &str) -> String {
+    format!("{text:?}")
 }
 
 pub fn run(args: &ExperimentArgs) -> Outcome {
@@ -94,16 +123,23 @@ pub fn run(args: &ExperimentArgs) -> Outcome {
     } else {
         None
     };
+    let lang = lang::current();
     if !args.quiet {
         let source = data.as_ref().map_or_else(
-            || "synthetic inputs".to_string(),
+            || messages::text(lang, "cli.experiment.synthetic"),
             |data| data.kind.to_string(),
         );
-        eprintln!(
-            "experiment {slug}{} on {source}, seed {}",
-            if args.quick { " (quick)" } else { "" },
-            args.seed
-        );
+        let quick = if args.quick {
+            messages::text(lang, "cli.experiment.quick")
+        } else {
+            String::new()
+        };
+        let start = Message::new("cli.experiment.start")
+            .arg("name", slug)
+            .arg("quick", quick)
+            .arg("source", source)
+            .arg("seed", args.seed);
+        eprintln!("{}", start.render(lang));
     }
     let progress = Progress::new(args.quiet);
     match prepared.run_with(data.as_ref(), &progress, stop.flag()) {
@@ -114,13 +150,18 @@ pub fn run(args: &ExperimentArgs) -> Outcome {
                     .iter()
                     .map(|path| path.display().to_string())
                     .collect();
-                eprintln!("done in {:.1} s: {}", report.seconds, files.join("  "));
+                let done = Message::new("cli.experiment.done")
+                    .arg("seconds", format!("{:.1}", report.seconds))
+                    .arg("files", files.join("  "));
+                eprintln!("{}", done.render(lang));
             }
-            println!("{}", report.message.render(Lang::from_env()));
+            println!("{}", report.message.render(lang));
             Ok(())
         }
         Err(ExperimentError::Interrupted) => {
-            eprintln!("interrupted: nothing was written to {}", out_dir.display());
+            let interrupted =
+                Message::new("cli.experiment.interrupted").arg("dir", out_dir.display());
+            eprintln!("{}", interrupted.render(lang));
             Err(Failure::Signal(stop.exit_status().unwrap_or(130)))
         }
         Err(error) => Err(error.into()),

@@ -2,15 +2,17 @@
 //! cache it decompressed.
 
 use crate::progress::Progress;
-use crate::{Outcome, workspace_root};
+use crate::run_flags::RuleError;
+use crate::{Outcome, lang, workspace_root};
 use scratchnet_experiments::datasets::{DatasetKind, FetchReport, FileOutcome};
+use scratchnet_experiments::messages::Message;
 use scratchnet_experiments::{DataSource, options};
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
 pub struct FetchArgs {
     /// Data set: `mnist` or `fashion` (Fashion-MNIST, a drop-in with the same format).
-    #[arg(long, default_value = "mnist", value_parser = options::dataset)]
+    #[arg(long, default_value = "mnist", value_parser = dataset)]
     pub dataset: DatasetKind,
     /// Where to get the files: an http(s):// base URL, a file:// URL or a directory holding the
     /// four `.gz` (or decompressed) files. Repeatable; tried in order, before
@@ -44,36 +46,42 @@ pub fn run(args: &FetchArgs) -> Outcome {
     Ok(())
 }
 
+/// `--dataset`, refused with the option's message (shown in the chosen language).
+pub fn dataset(text: &str) -> Result<DatasetKind, RuleError> {
+    options::rules::dataset(text).map_err(RuleError)
+}
+
 fn print_report(kind: DatasetKind, report: &FetchReport) {
+    let say = |message: Message| println!("{}", message.render(lang::current()));
     let dir = report.dir.display();
     if report.nothing_to_do() {
-        println!(
-            "{kind}: all {} files already verified (SHA-256) in {dir} — nothing to do",
-            report.files.len()
-        );
+        say(Message::new("cli.fetch.nothing_to_do")
+            .arg("dataset", kind)
+            .arg("count", report.files.len())
+            .arg("dir", dir));
         return;
     }
     for path in &report.removed_partials {
-        println!(
-            "removed the leftover of an interrupted download: {}",
-            path.display()
-        );
+        say(Message::new("cli.fetch.removed_partial").arg("path", path.display()));
     }
     for file in &report.files {
         let what = match &file.outcome {
-            FileOutcome::AlreadyVerified => "already there".to_owned(),
-            FileOutcome::Downloaded { source } => format!("fetched from {source}"),
-            FileOutcome::Replaced { source, problem } => {
-                format!("replaced a corrupt copy ({problem}) from {source}")
+            FileOutcome::AlreadyVerified => Message::new("cli.fetch.already"),
+            FileOutcome::Downloaded { source } => {
+                Message::new("cli.fetch.downloaded").arg("source", source)
             }
+            FileOutcome::Replaced { source, problem } => Message::new("cli.fetch.replaced")
+                .arg("problem", problem)
+                .arg("source", source),
         };
-        println!(
-            "  {:<24} {:>10} bytes  sha256 {}  {what}",
-            file.name, file.size, file.sha256
-        );
+        say(Message::new("cli.fetch.file")
+            .arg("name", format!("{:<24}", file.name))
+            .arg("size", format!("{:>10}", file.size))
+            .arg("sha256", file.sha256)
+            .arg("what", what.render(lang::current())));
     }
-    println!(
-        "{kind}: {} files verified (SHA-256) in {dir}",
-        report.files.len()
-    );
+    say(Message::new("cli.fetch.done")
+        .arg("dataset", kind)
+        .arg("count", report.files.len())
+        .arg("dir", dir));
 }

@@ -1,9 +1,11 @@
 //! `cargo xtask lab`: the chapter-6 experiments as a live web page on this machine.
 
+use crate::run_flags::RuleError;
 use crate::signals::StopSignal;
-use crate::{Failure, Outcome, git_commit, results_dir, workspace_root};
+use crate::{Failure, Outcome, git_commit, lang, results_dir, workspace_root};
 use scratchnet_experiments::DataSource;
 use scratchnet_experiments::datasets::DatasetKind;
+use scratchnet_experiments::messages::Message;
 use scratchnet_lab::{Lab, LabOptions};
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -22,11 +24,11 @@ interrupted."
 )]
 pub struct LabArgs {
     /// Port to listen on (0 = any free port).
-    #[arg(long, default_value_t = 7878)]
+    #[arg(long, default_value_t = 7878, value_parser = parse_port)]
     pub port: u16,
     /// Address to listen on. Anything but loopback lets other machines start CPU-heavy jobs and
     /// write files here: a warning is printed.
-    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS")]
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDRESS", value_parser = parse_bind)]
     pub bind: IpAddr,
     /// Directory holding MNIST's four files [default: datasets/mnist at the workspace root, or
     /// $SCRATCHNET_DATA_DIR/mnist].
@@ -37,11 +39,35 @@ pub struct LabArgs {
     #[arg(long = "mirror", value_name = "URL|DIR")]
     pub mirrors: Vec<String>,
     /// Most runs and experiments waiting at once (beyond it the page is told to wait).
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, default_value_t = 8, value_parser = parse_queue_limit)]
     pub queue_limit: u16,
     /// Do not open the page in a browser.
     #[arg(long)]
     pub no_open: bool,
+}
+
+fn parse_port(text: &str) -> Result<u16, RuleError> {
+    text.parse()
+        .map_err(|_| RuleError(Message::new("cli.lab.port.invalid").arg("got", text)))
+}
+
+fn parse_bind(text: &str) -> Result<IpAddr, RuleError> {
+    text.parse()
+        .map_err(|_| RuleError(Message::new("cli.lab.bind.invalid").arg("got", text)))
+}
+
+fn parse_queue_limit(text: &str) -> Result<u16, RuleError> {
+    match text.parse::<u16>() {
+        Ok(limit) if limit >= 1 => Ok(limit),
+        _ => Err(RuleError(
+            Message::new("cli.lab.queue_limit.range").arg("got", text),
+        )),
+    }
+}
+
+/// Prints `message` on stderr in the command line's language.
+fn say(message: Message) {
+    eprintln!("{}", message.render(lang::current()));
 }
 
 pub fn run(args: &LabArgs) -> Outcome {
@@ -60,21 +86,19 @@ pub fn run(args: &LabArgs) -> Outcome {
     let lab = Lab::start(options).map_err(|error| Failure::Error(error.into()))?;
     let url = lab.url();
     if !args.bind.is_loopback() {
-        eprintln!(
-            "warning: listening on {}: every machine that can reach this address can start runs \
-             and write files in {}",
-            lab.address(),
-            results_dir().display()
-        );
+        say(Message::new("cli.lab.exposed")
+            .arg("address", lab.address())
+            .arg("dir", results_dir().display()));
     }
-    println!("scratchnet lab: {url}  (Ctrl-C to stop)");
+    let serving = Message::new("cli.lab.serving").arg("url", &url);
+    println!("{}", serving.render(lang::current()));
     if !args.no_open {
         open_in_browser(&url);
     }
     while !stop.flag().load(Ordering::Relaxed) {
         std::thread::sleep(Duration::from_millis(100));
     }
-    eprintln!("stopping the lab…");
+    say(Message::new("cli.lab.stopping"));
     lab.shutdown();
     Ok(())
 }
@@ -96,6 +120,6 @@ fn open_in_browser(url: &str) {
         .stderr(Stdio::null())
         .spawn();
     if opened.is_err() {
-        eprintln!("open {url} in your browser");
+        say(Message::new("cli.lab.open_manually").arg("url", url));
     }
 }

@@ -105,7 +105,8 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(Failure::Error(error)) => {
-            eprintln!("error: {}", error_report(&error));
+            let line = Message::new("cli.error").arg("message", error_report(&error));
+            eprintln!("{}", line.render(lang));
             ExitCode::FAILURE
         }
         Err(Failure::Signal(code)) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
@@ -129,24 +130,57 @@ fn error_report(error: &anyhow::Error) -> String {
 }
 
 /// Ends on a command line clap refused (or on `--help`): clap's own report in English; in
-/// another language a flag's refused value is one translated line (exit status 2).
+/// another language one translated line (exit status 2) for a refused value, a missing
+/// argument or an unknown flag.
 fn parse_failure(error: clap::Error, lang: Lang) -> ExitCode {
-    let rule = error
-        .source()
-        .and_then(|source| source.downcast_ref::<run_flags::RuleError>());
-    match rule {
-        Some(rule) if lang != Lang::En && error.kind() == ErrorKind::ValueValidation => {
-            let flag = error
-                .get(ContextKind::InvalidArg)
-                .map(|arg| arg.to_string())
-                .unwrap_or_default();
-            let flag = flag.split_whitespace().next().unwrap_or_default();
-            let message = format!("{flag}: {}", rule.0.render(lang));
-            let line = Message::new("cli.error").arg("message", message);
+    match translated(&error).filter(|_| lang != Lang::En) {
+        Some(message) => {
+            let line = Message::new("cli.error").arg("message", message.render(lang));
             eprintln!("{}", line.render(lang));
             ExitCode::from(2)
         }
-        _ => error.exit(),
+        None => error.exit(),
+    }
+}
+
+/// What clap refused, as a message of the table (`None`: help, version, or a kind clap alone
+/// explains).
+fn translated(error: &clap::Error) -> Option<Message> {
+    let context = |kind| {
+        error
+            .get(kind)
+            .map(|value| value.to_string())
+            .unwrap_or_default()
+    };
+    let flag = context(ContextKind::InvalidArg);
+    let flag = flag
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let rule = error
+        .source()
+        .and_then(|source| source.downcast_ref::<run_flags::RuleError>());
+    match error.kind() {
+        ErrorKind::ValueValidation => Some(match rule {
+            Some(rule) => Message::new("cli.refused.rule")
+                .arg("flag", flag)
+                .arg("rule", rule.0.render(lang::current())),
+            None => Message::new("cli.refused.value")
+                .arg("flag", flag)
+                .arg("value", context(ContextKind::InvalidValue)),
+        }),
+        ErrorKind::InvalidValue => Some(
+            Message::new("cli.refused.choice")
+                .arg("flag", flag)
+                .arg("value", context(ContextKind::InvalidValue))
+                .arg("choices", context(ContextKind::ValidValue)),
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            Some(Message::new("cli.refused.missing").arg("args", context(ContextKind::InvalidArg)))
+        }
+        ErrorKind::UnknownArgument => Some(Message::new("cli.refused.unknown").arg("flag", flag)),
+        _ => None,
     }
 }
 

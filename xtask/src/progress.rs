@@ -153,6 +153,11 @@ impl Progress {
         }
     }
 
+    /// Prints `message` in the command line's language, like [`println`](Self::println).
+    pub fn say(&self, message: Message) {
+        self.println(&message.render(lang::current()));
+    }
+
     /// Ends the current task (a bar disappears).
     pub fn finish(&self) {
         if let Mode::Bar(bar) = &self.mode
@@ -181,6 +186,14 @@ fn style(unit: &str, known_total: bool) -> ProgressStyle {
         .progress_chars("=> ")
 }
 
+/// A progress unit (`epochs`, `bytes`, …) in the command line's language (`cli.progress.unit.*`),
+/// or as given when the table lacks it.
+fn unit_name(unit: &'static str) -> &'static str {
+    messages::entries()
+        .find(|entry| entry.key.strip_prefix("cli.progress.unit.") == Some(unit))
+        .map_or(unit, |entry| entry.text(lang::current()))
+}
+
 /// A run's epochs, with the latest accuracies.
 impl RunObserver for Progress {
     fn started(&mut self, plan: &RunPlan) {
@@ -204,6 +217,7 @@ impl RunObserver for Progress {
 /// An experiment's runs.
 impl scratchnet_experiments::Progress for Progress {
     fn start(&self, total: u64, unit: &'static str) {
+        let unit = unit_name(unit);
         Progress::start(self, unit, total, unit, 10);
     }
 
@@ -220,38 +234,42 @@ impl scratchnet_experiments::Progress for Progress {
 impl FetchObserver for Progress {
     fn on_event(&mut self, event: &FetchEvent<'_>) {
         match event {
-            FetchEvent::WaitingForLock { dir } => self.println(&format!(
-                "waiting for another fetch into {} to finish…",
-                dir.display()
-            )),
-            FetchEvent::RemovedStale { path } => self.println(&format!(
-                "removed the leftover of an interrupted download: {}",
-                path.display()
-            )),
-            FetchEvent::CorruptCached { file, problem, .. } => self.println(&format!(
-                "{}: the cached copy is corrupt ({problem}); fetching it again",
-                file.name
-            )),
+            FetchEvent::WaitingForLock { dir } => {
+                self.say(Message::new("cli.fetch.waiting").arg("dir", dir.display()))
+            }
+            FetchEvent::RemovedStale { path } => {
+                self.say(Message::new("cli.fetch.removed_partial").arg("path", path.display()))
+            }
+            FetchEvent::CorruptCached { file, problem, .. } => self.say(
+                Message::new("cli.fetch.corrupt_cached")
+                    .arg("file", &file.name)
+                    .arg("problem", problem),
+            ),
             FetchEvent::Trying { file, source } => {
-                self.println(&format!("{}: fetching from {source}", file.name));
-                self.start(&file.name, 0, "bytes", 4);
+                self.say(
+                    Message::new("cli.fetch.trying")
+                        .arg("file", &file.name)
+                        .arg("source", source),
+                );
+                self.start(&file.name, 0, unit_name("bytes"), 4);
             }
             FetchEvent::Progress { bytes, total, .. } => self.set(*bytes, *total),
             FetchEvent::SourceFailed { file, failure } => {
                 self.finish();
-                self.println(&format!(
-                    "{}: {failure} — trying the next source",
-                    file.name
-                ));
+                self.say(
+                    Message::new("cli.fetch.source_failed")
+                        .arg("file", &file.name)
+                        .arg("failure", failure),
+                );
             }
             FetchEvent::Installed { file, path, .. } => {
                 self.finish();
-                self.println(&format!(
-                    "{}: verified (SHA-256 {}) → {}",
-                    file.name,
-                    file.sha256,
-                    path.display()
-                ));
+                self.say(
+                    Message::new("cli.fetch.installed")
+                        .arg("file", &file.name)
+                        .arg("sha256", file.sha256)
+                        .arg("path", path.display()),
+                );
             }
             _ => {}
         }

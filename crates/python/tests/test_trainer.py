@@ -88,6 +88,26 @@ def test_ctrl_c_raises_keyboard_interrupt_and_keeps_finished_epochs():
     assert np.isfinite(net.params["W1"]).all()
 
 
+def test_ctrl_c_stops_within_an_epoch_not_at_its_end():
+    # One epoch of 60,000 single-sample steps through six layers of 1000: minutes of work,
+    # so an interrupt honoured only at the epoch's end would leave all 60,000 losses.
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (60000, 784), dtype=np.uint8)
+    t = rng.integers(0, 10, 60000)
+    net = MultiLayerNetExtend(784, [1000] * 6, 10, seed=0)
+    trainer = Trainer(net, x, t, x[:100], t[:100], epochs=1, mini_batch_size=1,
+                      evaluate_sample_num_per_epoch=100, verbose=False)
+    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        trainer.train()
+    timer.cancel()
+    assert len(trainer.train_loss_list) < trainer.iter_per_epoch
+    assert len(trainer.train_acc_list) <= 1
+    assert trainer.final_test_accuracy is None
+    assert np.isfinite(net.params["W6"]).all()
+
+
 def _small_training(seed):
     return run(seed=seed, epochs=2).test_acc_list
 

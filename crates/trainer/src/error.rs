@@ -22,10 +22,11 @@ pub enum TrainError {
         /// The offending loss value.
         loss: f64,
     },
-    /// An observer asked to stop (e.g. it could not write its results).
-    #[error("stopped by the observer after epoch {epoch}")]
+    /// An observer asked to stop (e.g. it could not write its results), or the flag given to
+    /// [`Trainer::stop_on`](crate::Trainer::stop_on) was set.
+    #[error("stopped after epoch {epoch}")]
     Stopped {
-        /// The last completed epoch.
+        /// The last epoch whose record was reported (0: stopped before the first).
         epoch: usize,
     },
 }

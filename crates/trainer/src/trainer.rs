@@ -6,6 +6,7 @@ use scratchnet_optim::Optimizer;
 use scratchnet_tensor::random::{self, Rng};
 use scratchnet_tensor::{ByteRows, Float, Matrix, Samples, SparseRows};
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The book's `Trainer` settings (its defaults: 20 epochs, batches of 100, every sample
 /// evaluated).
@@ -77,6 +78,8 @@ pub struct Trainer<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> {
     eval: EvalSets<'a, T>,
     /// Reused per step.
     batch: Batch<T>,
+    /// Set from elsewhere to stop before the next iteration (see [`Trainer::stop_on`]).
+    stop: Option<&'a AtomicBool>,
 }
 
 impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O> {
@@ -115,7 +118,16 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
                 sparse,
                 labels: Vec::with_capacity(config.mini_batch_size),
             },
+            stop: None,
         })
+    }
+
+    /// Stops the run before the next iteration once `flag` is set (e.g. by a signal handler
+    /// or another thread): [`train`](Self::train) returns [`TrainError::Stopped`] with the
+    /// last epoch whose record was reported, within one step rather than at the epoch's end.
+    pub fn stop_on(mut self, flag: &'a AtomicBool) -> Self {
+        self.stop = Some(flag);
+        self
     }
 
     /// Iterations per epoch for this training set (see [`iterations_per_epoch`]).
@@ -181,8 +193,10 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             rng,
             eval,
             batch,
+            stop,
             ..
         } = self;
+        let stop = *stop;
         let mut steps = Steps {
             batch,
             network: &mut **network,
@@ -190,12 +204,16 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             data: *train,
             config: *config,
             rng,
+            stop,
         };
         let eval = &*eval;
-        if let Err((iteration, loss)) = steps.run(0..1, &mut losses) {
-            return Err(diverged(iteration, loss));
-        }
+        let first_step = steps.run(0..1, &mut losses);
         record_losses(0, &mut losses, history, observer);
+        match first_step {
+            Err(StepsEnd::Diverged(iteration, loss)) => return Err(diverged(iteration, loss)),
+            Err(StepsEnd::Stopped) => return Err(TrainError::Stopped { epoch: 0 }),
+            Ok(()) => {}
+        }
         let mut snapshot = steps.network.clone();
         for epoch in 1..=config.epochs {
             // This epoch's remaining iterations and the next one's first, beside this epoch's
@@ -211,8 +229,10 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             if observer.epoch_done(&record).is_break() {
                 return Err(TrainError::Stopped { epoch });
             }
-            if let Err((iteration, loss)) = trained {
-                return Err(diverged(iteration, loss));
+            match trained {
+                Err(StepsEnd::Diverged(iteration, loss)) => return Err(diverged(iteration, loss)),
+                Err(StepsEnd::Stopped) => return Err(TrainError::Stopped { epoch }),
+                Ok(()) => {}
             }
             snapshot.copy_inference_state_from(steps.network);
         }
@@ -273,20 +293,32 @@ struct Steps<'s, T: Float, N, O: ?Sized> {
     data: LabeledData<'s, T>,
     config: TrainerConfig,
     rng: &'s mut Rng,
+    stop: Option<&'s AtomicBool>,
+}
+
+/// Why a run of iterations ended early.
+enum StepsEnd {
+    /// The loss of this (0-based) iteration was not finite.
+    Diverged(usize, f64),
+    /// The stop flag was set.
+    Stopped,
 }
 
 impl<T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Steps<'_, T, N, O> {
     /// Runs the iterations `range` (0-based), pushing each batch loss to `losses`; stops at the
-    /// first loss that is not finite and returns its iteration and value.
+    /// first loss that is not finite, or before an iteration once the stop flag is set.
     fn run(
         &mut self,
         range: std::ops::Range<usize>,
         losses: &mut Vec<f64>,
-    ) -> Result<(), (usize, f64)> {
+    ) -> Result<(), StepsEnd> {
         for iteration in range {
+            if self.stop.is_some_and(|flag| flag.load(Ordering::Relaxed)) {
+                return Err(StepsEnd::Stopped);
+            }
             let loss = self.step().as_f64();
             if !loss.is_finite() {
-                return Err((iteration, loss));
+                return Err(StepsEnd::Diverged(iteration, loss));
             }
             losses.push(loss);
         }

@@ -612,3 +612,62 @@ fn the_thread_count_does_not_change_a_single_bit() {
         assert_eq!(many.final_test_accuracy, one.final_test_accuracy);
     }
 }
+
+/// Sets a stop flag when it sees a chosen iteration, and records every callback.
+struct StopAt<'f> {
+    iteration: usize,
+    flag: &'f std::sync::atomic::AtomicBool,
+    recorder: Recorder,
+}
+
+impl TrainObserver for StopAt<'_> {
+    fn iteration_done(&mut self, iteration: usize, loss: f64) {
+        if iteration == self.iteration {
+            self.flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.recorder.iteration_done(iteration, loss);
+    }
+    fn epoch_done(&mut self, record: &EpochRecord) -> ControlFlow<()> {
+        self.recorder.epoch_done(record)
+    }
+}
+
+#[test]
+fn a_stop_flag_stops_before_the_next_iteration_not_at_the_epochs_end() {
+    let (x, labels) = blobs(40, 8);
+    let config = TrainerConfig {
+        epochs: 10,
+        mini_batch_size: 10,
+        ..TrainerConfig::default()
+    };
+    let stop_at = |iteration| {
+        let flag = std::sync::atomic::AtomicBool::new(false);
+        let mut rng = random::seeded(0);
+        let mut network =
+            MultiLayerNetExtend::new(NetworkConfig::new(4, vec![8, 8], 2), &mut rng).unwrap();
+        let mut optimizer = sgd(0.1);
+        let data = || LabeledData::new(&x, &labels).unwrap();
+        let mut observer = StopAt {
+            iteration,
+            flag: &flag,
+            recorder: Recorder::default(),
+        };
+        let result = Trainer::new(&mut network, &mut optimizer, data(), data(), config, rng)
+            .unwrap()
+            .stop_on(&flag)
+            .train(&mut observer);
+        (result, observer.recorder.events)
+    };
+    // Set at the first iteration (seen before epoch 1's other three run): epoch 1's record,
+    // evaluated after iteration 1, is reported and iterations 2–4 never run.
+    let (result, events) = stop_at(1);
+    assert!(
+        matches!(result, Err(TrainError::Stopped { epoch: 1 })),
+        "{result:?}"
+    );
+    assert_eq!(events, ["i1", "e1@1"]);
+    // Never set: the whole run.
+    let (result, events) = stop_at(usize::MAX);
+    assert_eq!(result.unwrap().epochs.len(), 10);
+    assert_eq!(events.iter().filter(|e| e.starts_with('i')).count(), 40);
+}

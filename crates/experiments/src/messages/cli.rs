@@ -10,6 +10,27 @@ pub(super) const ENTRIES: &[Entry] = &[
     // Errors and clap's own words.
     e("cli.error", "error: {message}", "エラー: {message}"),
     e("cli.help.flag", "Print help", "このヘルプを表示する"),
+    e("cli.refused.rule", "{flag}: {rule}", "{flag}: {rule}"),
+    e(
+        "cli.refused.value",
+        "{flag}: invalid value {value}",
+        "{flag}: {value} は指定できない値です",
+    ),
+    e(
+        "cli.refused.choice",
+        "{flag}: invalid value {value}; possible values: {choices}",
+        "{flag}: {value} は指定できません。指定できる値: {choices}",
+    ),
+    e(
+        "cli.refused.missing",
+        "missing required arguments: {args}",
+        "必要な引数が指定されていません: {args}",
+    ),
+    e(
+        "cli.refused.unknown",
+        "unknown flag {flag}",
+        "{flag} というオプションはありません",
+    ),
     e(
         "cli.help.default",
         "[default: {value}]",
@@ -114,6 +135,16 @@ pub(super) const ENTRIES: &[Entry] = &[
     ),
     e("cli.progress.epoch", "epoch", "エポック"),
     e("cli.progress.epochs", "epochs", "エポック"),
+    e("cli.progress.unit.epochs", "epochs", "エポック"),
+    e(
+        "cli.progress.unit.iterations",
+        "iterations",
+        "イテレーション",
+    ),
+    e("cli.progress.unit.runs", "runs", "学習"),
+    e("cli.progress.unit.rows", "rows", "行"),
+    e("cli.progress.unit.networks", "networks", "ネットワーク"),
+    e("cli.progress.unit.bytes", "bytes", "バイト"),
     e(
         "cli.progress.epoch_note",
         ", train acc {train}, test acc {test}, train loss {loss}",
@@ -145,4 +176,253 @@ pub(super) const ENTRIES: &[Entry] = &[
         "ネットワーク: {path}",
     ),
     e("cli.accuracy.none", "n/a", "なし"),
+    // `cargo xtask fetch-mnist`: help, progress and the report.
+    e(
+        "cli.xtask.fetch-mnist.dir",
+        "Directory receiving the four decompressed files [default: datasets/mnist or datasets/fashion-mnist at the workspace root, or $SCRATCHNET_DATA_DIR/DATASET]",
+        "展開した 4 つのファイルを置くディレクトリ（既定: ワークスペース直下の datasets/mnist か datasets/fashion-mnist、または $SCRATCHNET_DATA_DIR/DATASET）",
+    ),
+    e(
+        "cli.xtask.fetch-mnist.force",
+        "Download again even files that are present and verify",
+        "検証済みのファイルがあってもダウンロードし直す",
+    ),
+    e(
+        "cli.fetch.waiting",
+        "waiting for another fetch into {dir} to finish…",
+        "{dir} への別のダウンロードが終わるのを待っています…",
+    ),
+    e(
+        "cli.fetch.removed_partial",
+        "removed the leftover of an interrupted download: {path}",
+        "中断されたダウンロードの残りを削除しました: {path}",
+    ),
+    e(
+        "cli.fetch.corrupt_cached",
+        "{file}: the cached copy is corrupt ({problem}); fetching it again",
+        "{file}: 保存済みのファイルが壊れています（{problem}）。ダウンロードし直します",
+    ),
+    e(
+        "cli.fetch.trying",
+        "{file}: fetching from {source}",
+        "{file}: {source} から取得しています",
+    ),
+    e(
+        "cli.fetch.source_failed",
+        "{file}: {failure} — trying the next source",
+        "{file}: {failure} —— 次の取得元を試します",
+    ),
+    e(
+        "cli.fetch.installed",
+        "{file}: verified (SHA-256 {sha256}) → {path}",
+        "{file}: 検証しました（SHA-256 {sha256}）→ {path}",
+    ),
+    e(
+        "cli.fetch.nothing_to_do",
+        "{dataset}: all {count} files already verified (SHA-256) in {dir} — nothing to do",
+        "{dataset}: {dir} の {count} つのファイルはすべて検証済みです（SHA-256）—— することはありません",
+    ),
+    e(
+        "cli.fetch.file",
+        "  {name} {size} bytes  sha256 {sha256}  {what}",
+        "  {name} {size} バイト  sha256 {sha256}  {what}",
+    ),
+    e("cli.fetch.already", "already there", "検証済み"),
+    e(
+        "cli.fetch.downloaded",
+        "fetched from {source}",
+        "{source} から取得",
+    ),
+    e(
+        "cli.fetch.replaced",
+        "replaced a corrupt copy ({problem}) from {source}",
+        "壊れていたファイル（{problem}）を {source} から取り直した",
+    ),
+    e(
+        "cli.fetch.done",
+        "{dataset}: {count} files verified (SHA-256) in {dir}",
+        "{dataset}: {dir} の {count} つのファイルを検証しました（SHA-256）",
+    ),
+    // `cargo xtask compare`.
+    e(
+        "cli.xtask.compare.runs",
+        "Results CSVs written by `cargo xtask train` (columns epoch,train_loss,train_acc,test_acc)",
+        "`cargo xtask train` が書き出した結果の CSV（列は epoch,train_loss,train_acc,test_acc）",
+    ),
+    e(
+        "cli.xtask.compare.output",
+        "The figure to write [default: results/compare.svg]",
+        "書き出す図のファイル（既定: results/compare.svg）",
+    ),
+    e(
+        "cli.xtask.compare.title",
+        "Title of the figure",
+        "図のタイトル",
+    ),
+    e(
+        "cli.compare.wrote",
+        "wrote {path}",
+        "{path} に書き出しました",
+    ),
+    // `cargo xtask experiment`.
+    e(
+        "cli.xtask.experiment.name",
+        "The experiment (a figure of chapter 6); the list is below",
+        "実験の名前（6 章の図の一つ）。一覧は下にあります",
+    ),
+    e(
+        "cli.xtask.experiment.seed",
+        "Seed of every random number; each independent run derives its own from it and its index",
+        "すべての乱数のシード。独立した各学習は、これと自分の番号から自分のシードを作る",
+    ),
+    e(
+        "cli.xtask.experiment.quick",
+        "Fewer iterations, epochs, scales and trials, same code path: a look in seconds",
+        "イテレーション・エポック・スケール・試行の数を減らす（コードは同じ）。数秒で様子を見られる",
+    ),
+    e(
+        "cli.xtask.experiment.dropout",
+        "Dropout ratio of the `dropout` experiment, in (0, 1) (the book's figure used 0.15)",
+        "`dropout` の実験での Dropout の比率。0 より大きく 1 より小さい値（本の図は 0.15）",
+    ),
+    e(
+        "cli.xtask.experiment.activation",
+        "Rows of the `activations` experiment: sigmoid, relu or both",
+        "`activations` の実験で描く行: sigmoid・relu・both のどれか",
+    ),
+    e(
+        "cli.xtask.experiment.out_dir",
+        "Write the outputs here instead of results/NAME/ at the workspace root",
+        "結果を、ワークスペース直下の results/NAME/ ではなくこのディレクトリに書き出す",
+    ),
+    e(
+        "cli.xtask.experiment.quiet",
+        "Print nothing but errors and the verdict",
+        "エラーと判定以外は何も表示しない",
+    ),
+    e(
+        "cli.experiment.help.list",
+        "Experiments (the book's figures):",
+        "実験（本の図）:",
+    ),
+    e("cli.experiment.help.sizes", "Sizes:", "規模:"),
+    e(
+        "cli.experiment.help.footer",
+        "Each experiment writes results/NAME/NAME.csv, NAME.svg, verdict.txt and verdict.ja.txt and prints its verdict. Settings are the book's ch06 scripts; --quick shrinks iterations, epochs, scales and trials (same code path) for a look in seconds. Ctrl-C stops at the next epoch without writing anything (exit 130).",
+        "各実験は results/NAME/NAME.csv・NAME.svg・verdict.txt・verdict.ja.txt を書き出し、判定を表示します。設定は本の ch06 のスクリプトと同じです。--quick はイテレーション・エポック・スケール・試行の数を減らし（コードは同じ）、数秒で様子を見られます。Ctrl-C で次のエポックで止まり、何も書き出しません（終了ステータス 130）。",
+    ),
+    e(
+        "cli.experiment.name.unknown",
+        "unknown experiment {got}; expected one of {names}",
+        "{got} という実験はありません。次のどれかを指定してください: {names}",
+    ),
+    e(
+        "cli.experiment.dropout.range",
+        "the dropout ratio must be in (0, 1), got {got}",
+        "Dropout の比率は 0 より大きく 1 より小さい値で指定してください。指定された値: {got}",
+    ),
+    e(
+        "cli.experiment.activation.unknown",
+        "unknown activation {got}; expected sigmoid, relu or both",
+        "{got} という活性化関数はありません。sigmoid・relu・both のどれかを指定してください",
+    ),
+    e(
+        "cli.value.not_a_number",
+        "{got} is not a number",
+        "{got} は数ではありません",
+    ),
+    e(
+        "cli.experiment.start",
+        "experiment {name}{quick} on {source}, seed {seed}",
+        "実験 {name}{quick}: {source}、シード {seed}",
+    ),
+    e("cli.experiment.quick", " (quick)", "（簡易版）"),
+    e("cli.experiment.synthetic", "synthetic inputs", "人工の入力"),
+    e(
+        "cli.experiment.done",
+        "done in {seconds} s: {files}",
+        "完了（{seconds} 秒）: {files}",
+    ),
+    e(
+        "cli.experiment.interrupted",
+        "interrupted: nothing was written to {dir}",
+        "中断しました: {dir} には何も書き出していません",
+    ),
+    // `cargo xtask eval`.
+    e(
+        "cli.xtask.eval.model",
+        "The saved network (written by `cargo xtask train --save PATH`)",
+        "保存したネットワーク（`cargo xtask train --save PATH` で書き出したもの）",
+    ),
+    e(
+        "cli.xtask.eval.quiet",
+        "Print only the accuracy",
+        "認識精度だけを表示する",
+    ),
+    e(
+        "cli.eval.accuracy",
+        "test accuracy of {model} on {count} {dataset} test images: {accuracy}",
+        "{model} の {dataset} のテスト画像 {count} 枚での認識精度: {accuracy}",
+    ),
+    // `cargo xtask lab`.
+    e(
+        "cli.xtask.lab.after_help",
+        "Serves one page: a form with every `train` option, the train and test curves drawn live as each epoch ends, every run in results/ to overlay and download, the chapter-6 experiments, and predictions of a digit you draw — in English or Japanese. Runs write the same files as `cargo xtask train`. The page and its API are documented in the README.\n\nCtrl-C stops the server: a run in progress stops at the end of its epoch and is recorded as interrupted.",
+        "1 枚のページを配信します: `train` のすべてのオプションを指定できるフォーム、エポックが終わるごとに描かれる訓練データとテストデータの認識精度の曲線、results/ にあるすべての学習の重ね描きとダウンロード、6 章の実験、手書きした数字の推論 —— 英語でも日本語でも使えます。学習は `cargo xtask train` と同じファイルを書き出します。ページとその API は README に説明があります。\n\nCtrl-C でサーバーを止めます: 実行中の学習はそのエポックの終わりで止まり、中断として記録されます。",
+    ),
+    e(
+        "cli.xtask.lab.port",
+        "Port to listen on (0 = any free port)",
+        "待ち受けるポート（0 なら空いているポートのどれか）",
+    ),
+    e(
+        "cli.xtask.lab.bind",
+        "Address to listen on. Anything but loopback lets other machines start CPU-heavy jobs and write files here: a warning is printed",
+        "待ち受けるアドレス。ループバック以外にすると、ほかのマシンからこのマシンで重い計算を始めたりファイルを書いたりできるようになるため、警告を表示する",
+    ),
+    e(
+        "cli.xtask.lab.queue_limit",
+        "Most runs and experiments waiting at once (beyond it the page is told to wait)",
+        "同時に待たせておける学習と実験の最大数（超えるとページに待つよう伝える）",
+    ),
+    e(
+        "cli.xtask.lab.no_open",
+        "Do not open the page in a browser",
+        "ブラウザでページを開かない",
+    ),
+    e(
+        "cli.lab.port.invalid",
+        "{got} is not a port number (0 to 65535)",
+        "{got} はポート番号（0〜65535）ではありません",
+    ),
+    e(
+        "cli.lab.queue_limit.range",
+        "{got} is not in 1..=65535",
+        "{got} は 1〜65535 の範囲にありません",
+    ),
+    e(
+        "cli.lab.bind.invalid",
+        "{got} is not an IP address (e.g. 127.0.0.1 or ::1)",
+        "{got} は IP アドレス（例: 127.0.0.1 や ::1）ではありません",
+    ),
+    e(
+        "cli.lab.serving",
+        "scratchnet lab: {url}  (Ctrl-C to stop)",
+        "scratchnet ラボ: {url}  （Ctrl-C で停止）",
+    ),
+    e(
+        "cli.lab.exposed",
+        "warning: listening on {address}: every machine that can reach this address can start runs and write files in {dir}",
+        "警告: {address} で待ち受けています。このアドレスに届くすべてのマシンが学習を始めたり {dir} にファイルを書いたりできます",
+    ),
+    e(
+        "cli.lab.open_manually",
+        "open {url} in your browser",
+        "ブラウザで {url} を開いてください",
+    ),
+    e(
+        "cli.lab.stopping",
+        "stopping the lab…",
+        "ラボを停止しています…",
+    ),
 ];

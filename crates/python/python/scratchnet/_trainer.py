@@ -19,8 +19,9 @@ class Trainer:
     ``sys.stdout``; ``verbose='iteration'`` adds the book's per-iteration loss lines.
     Without ``seed`` the batches are drawn from a generator derived from the network's seed,
     exactly as ``cargo xtask train`` does; with it, from ``seed``.
-    Ctrl-C stops at the next epoch's end and raises ``KeyboardInterrupt``; the lists keep
-    every finished epoch and ``network.params`` holds the weights reached.
+    Ctrl-C stops before the next step (not at the epoch's end) and raises
+    ``KeyboardInterrupt``; the lists keep every recorded epoch and iteration and
+    ``network.params`` holds the weights reached.
     """
 
     def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20,

@@ -1,5 +1,6 @@
 //! The book's `Trainer`: training runs in Rust on a worker thread with the GIL released, while
-//! the calling thread prints progress through Python's `sys.stdout` and checks for Ctrl-C.
+//! the calling thread prints progress through Python's `sys.stdout` and checks for Ctrl-C,
+//! which stops the worker before its next step.
 
 use super::arrays::{Real, read_images, read_labels};
 use super::network::{NativeNetwork, Net, load_params, runtime, store_params};
@@ -295,6 +296,7 @@ fn train<T: Real>(
                         config,
                         rng,
                     )?
+                    .stop_on(stop)
                     .train(&mut collector)?;
                     Ok(history.final_test_accuracy)
                 })
