@@ -224,6 +224,40 @@ fn backpropagation_passes_the_gradient_check_on_mnist_images() {
     assert!(verdict.starts_with("backpropagation matches"), "{verdict}");
 }
 
+/// 0.01, 0.02, …, 0.99 (with the baseline 0, a hundred ratios).
+static HUNDRED_RATIOS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    (1..100)
+        .map(|i| format!("{:.2}", f64::from(i) / 100.0))
+        .collect::<Vec<_>>()
+        .join(",")
+});
+
+/// The sweep at its quick size: every (ratio, seed) once, the same CSV on one thread as on
+/// two, and a verdict that either names the validation's choice or says there is none.
+#[test]
+#[ignore = "needs MNIST: set SCRATCHNET_TEST_MNIST or put the four .gz files in ../shared/data/mnist"]
+fn dropout_sweep_compares_ratios_seed_by_seed() {
+    let extra = ["--ratios", "0.2,0.4", "--seeds", "3"];
+    let (out, verdict) = run_quick("dropout-sweep", "one-thread", &extra, Some("1"));
+    let (out_two, _) = run_quick("dropout-sweep", "two-threads", &extra, Some("2"));
+    let csv = std::fs::read_to_string(out.join("dropout-sweep.csv")).expect("the CSV");
+    let csv_two = std::fs::read_to_string(out_two.join("dropout-sweep.csv")).expect("the CSV");
+    assert_eq!(csv, csv_two, "results depend on the thread count");
+    let rows = read_csv(&out.join("dropout-sweep.csv"));
+    assert_eq!(rows.len(), 3 * 3);
+    for row in &rows {
+        let validation = number(row, "validation_acc");
+        // Measured on the 10,000 held-out training images.
+        assert!((validation * 1e4 - (validation * 1e4).round()).abs() < 1e-6);
+        assert!(number(row, "train_acc") > validation, "{row:?}");
+    }
+    assert!(
+        verdict.starts_with("validation accuracy picks dropout")
+            || verdict.starts_with("no clear winner"),
+        "{verdict}"
+    );
+}
+
 #[test]
 fn bad_arguments_are_usage_errors() {
     let results = common::scratch();
@@ -238,6 +272,19 @@ fn bad_arguments_are_usage_errors() {
         &["experiment", "dropout", "--dropout", "1.5"],
         &["experiment", "dropout", "--dropout", "0"],
         &["experiment", "activations", "--activation", "tanh"],
+        &["experiment", "dropout-sweep", "--ratios", "0.6,abc"],
+        &["experiment", "dropout-sweep", "--ratios", "0.2,1"],
+        &["experiment", "dropout-sweep", "--seeds", "0"],
+        &["experiment", "dropout-sweep", "--dropout-mode", "pytorch"],
+        // 100 ratios × 10,000 seeds: days of work, refused before any.
+        &[
+            "experiment",
+            "dropout-sweep",
+            "--seeds",
+            "10000",
+            "--ratios",
+            &HUNDRED_RATIOS,
+        ],
     ] {
         let output = status(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -248,8 +295,11 @@ fn bad_arguments_are_usage_errors() {
         assert!(text.contains(name), "--help does not mention {name}");
     }
     for name in ExperimentName::ALL {
-        let line = format!("  {:15}  {}", name.slug(), name.describe());
-        assert!(text.contains(&line), "--help lacks {line:?}");
+        let line = format!("  {}  {}", name.slug(), name.describe());
+        let found = text.lines().any(|l| {
+            l.split_whitespace().collect::<Vec<_>>() == line.split_whitespace().collect::<Vec<_>>()
+        });
+        assert!(found, "--help lacks {line:?}");
     }
 }
 

@@ -166,4 +166,34 @@ pub(super) const ENTRIES: &[Entry] = &[
         "GRADIENT CHECK FAILED: relative error {worst} at {param} ({network}) is over the bound {bound}; mean absolute difference — plain: {plain}; batchnorm: {batchnorm}",
         "勾配確認に失敗：{network} の {param} で相対誤差 {worst} が上限 {bound} を超えています。平均絶対誤差 — plain: {plain}; batchnorm: {batchnorm}",
     ),
+    e(
+        "experiments.dropout-sweep.title",
+        "Dropout ratio sweep",
+        "Dropout の比率の比較",
+    ),
+    e(
+        "experiments.dropout-sweep.describe",
+        "the overfitting setting at dropout ratios 0…0.5 × 20 seeds: the ratio chosen on validation data, compared by paired per-seed differences",
+        "過学習の設定で Dropout の比率 0〜0.5 を 20 個のシードで比較：比率は検証データで選び、シードごとの対応のある差で判定",
+    ),
+    e(
+        "experiments.size.sweep",
+        "{ratios} ratios × {seeds} seeds × {epochs} epochs",
+        "比率 {ratios} 通り × シード {seeds} 個 × {epochs} エポック",
+    ),
+    e(
+        "experiments.dropout-sweep.verdict.winner",
+        "validation accuracy picks dropout {ratio} ({mode} mode): mean validation accuracy {validation} over {seeds} seeds, {difference} against no dropout (paired per-seed differences, 95% t-interval {interval}); test accuracy {test} (no dropout: {test0}), train−test gap {gap} (no dropout: {gap0})",
+        "検証データの認識精度で選んだ Dropout の比率は {ratio}（{mode} 方式）：{seeds} 個のシードの平均 {validation}、Dropout なしとの差 {difference}（シードごとの対応のある差の 95% t 区間 {interval}）。テストデータの認識精度は {test}（Dropout なしは {test0}）、訓練とテストの認識精度の差は {gap}（Dropout なしは {gap0}）",
+    ),
+    e(
+        "experiments.dropout-sweep.verdict.tie",
+        "no clear winner: the best mean validation accuracies, dropout {ratio} and {runner} ({mode} mode, {seeds} seeds), have overlapping 95% t-intervals of their paired per-seed differences against no dropout ({interval} and {runner_interval}); at {ratio} the test accuracy is {test} (no dropout: {test0}), the train−test gap {gap} (no dropout: {gap0})",
+        "明確な勝者なし：検証データの平均認識精度が上位の Dropout の比率 {ratio} と {runner}（{mode} 方式、シード {seeds} 個）は、Dropout なしとのシードごとの対応のある差の 95% t 区間（{interval} と {runner_interval}）が重なります。比率 {ratio} のテストデータの認識精度は {test}（Dropout なしは {test0}）、訓練とテストの認識精度の差は {gap}（Dropout なしは {gap0}）",
+    ),
+    e(
+        "experiments.dropout-sweep.verdict.none",
+        "no runs to judge",
+        "判定する実行結果がありません",
+    ),
 ];
