@@ -60,7 +60,7 @@ fn after_help() -> String {
             let size = Message::new("experiments.sizes")
                 .arg("full", name.size(false).render(lang))
                 .arg("quick", name.size(true).render(lang));
-            format!("  {:15}  {}", name.slug(), size.render(lang))
+            format!("  {:16}  {}", name.slug(), size.render(lang))
         })
         .collect::<Vec<_>>()
         .join("\n");

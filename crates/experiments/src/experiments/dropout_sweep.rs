@@ -214,8 +214,7 @@ pub fn sweep(
     Ok(results)
 }
 
-/// One run of the seed experiment at `ratio`: SGD lr 0.01, batches of 100 drawn like the
-/// `Trainer`'s, no evaluation until the end.
+/// One run of the seed experiment at `ratio`, evaluated once at its end.
 fn train_one(
     data: &SweepData<'_>,
     settings: &Sweep,
@@ -224,14 +223,35 @@ fn train_one(
     context: &RunContext<'_>,
 ) -> Result<RunResult> {
     let (x_train, t_train) = &data.train;
-    let mut rng = random::seeded(run_seed(context.seed, seed as u64));
     let config = settings.config(x_train.ncols(), ratio);
+    let run = run_seed(context.seed, seed as u64);
+    let network = train_network(config, (x_train, t_train), settings.epochs, run, context)?;
+    Ok(RunResult {
+        ratio,
+        seed,
+        train: network.accuracy(x_train, t_train),
+        validation: network.accuracy(&data.validation.0, &data.validation.1),
+        test: network.accuracy(data.test.0, &data.test.1),
+    })
+}
+
+/// Trains `config` like the seed experiment — SGD lr 0.01, batches of 100 drawn as the
+/// `Trainer` draws them, weights and batches from `seed`'s keyed streams — with no evaluation
+/// on the way.
+pub fn train_network(
+    config: NetworkConfig,
+    (x_train, t_train): (&ByteRows<'_, f32>, &[usize]),
+    epochs: usize,
+    seed: u64,
+    context: &RunContext<'_>,
+) -> Result<MultiLayerNetExtend<f32>> {
+    let mut rng = random::seeded(seed);
     let mut network = MultiLayerNetExtend::<f32>::new(config, &mut rng)?;
     let mut batches = random::stream(&rng, Purpose::Batches, 0).into_rng();
     let mut optimizer = by_name::<f32>("sgd", Some(LEARNING_RATE))?;
     let per_epoch = iterations_per_epoch(x_train.nrows(), BATCH_SIZE);
     let (mut indices, mut x_batch, mut t_batch) = (Vec::new(), Matrix::zeros(0, 0), Vec::new());
-    for _ in 0..settings.epochs {
+    for _ in 0..epochs {
         context.check_stop()?;
         for _ in 0..per_epoch {
             random::choice_with_replacement(
@@ -247,14 +267,7 @@ fn train_one(
             optimizer.update(&mut network.params_mut());
         }
     }
-    let accuracy = |x: scratchnet_tensor::Samples<'_, f32>, t: &[usize]| network.accuracy(x, t);
-    Ok(RunResult {
-        ratio,
-        seed,
-        train: accuracy(x_train.into(), t_train),
-        validation: accuracy((&data.validation.0).into(), &data.validation.1),
-        test: accuracy(data.test.0.into(), &data.test.1),
-    })
+    Ok(network)
 }
 
 /// A ratio's results over the seeds.

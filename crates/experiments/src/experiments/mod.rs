@@ -10,6 +10,7 @@ mod activations;
 mod batchnorm;
 mod catalog;
 mod dropout;
+mod dropout_ensemble;
 mod dropout_sweep;
 mod gradient_check;
 mod hyperparams;
@@ -283,6 +284,7 @@ impl PreparedExperiment {
                 );
                 dropout_sweep::run(mnist()?, &sweep, &context)?
             }
+            ExperimentName::DropoutEnsemble => dropout_ensemble::run(mnist()?, &context)?,
         };
         context.check_stop()?;
         let seconds = started.elapsed().as_secs_f64();
@@ -295,12 +297,6 @@ impl PreparedExperiment {
             seconds,
         })
     }
-}
-
-/// A verdict written as an English sentence before the experiment had message keys: shown as
-/// it is in both languages.
-pub fn untranslated(text: String) -> Message {
-    Message::new("experiments.verdict.text").arg("text", text)
 }
 
 /// Writes the CSV, the figure and the verdict, each whole or not at all.

@@ -50,7 +50,7 @@ pub fn outcome(
     context: &RunContext<'_>,
     title: String,
     y_max: f64,
-    verdict: fn(&[(String, f64)]) -> String,
+    verdict: fn(&[(String, f64)]) -> crate::messages::Message,
 ) -> Result<Outcome> {
     context
         .progress
@@ -60,7 +60,7 @@ pub fn outcome(
     let lines = chart_lines(&curves);
     Ok(Outcome {
         csv: table(&curves),
-        verdict: super::untranslated(verdict(&finals(&curves))),
+        verdict: verdict(&finals(&curves)),
         figure: Box::new(move |path| {
             let axes = Axes {
                 x_desc: "iterations",
