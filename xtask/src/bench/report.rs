@@ -645,7 +645,7 @@ mod tests {
         let sum = targets
             .lines()
             .find(|line| line.contains("all experiments: median wall"))
-            .expect("a row for the six experiments");
+            .expect("a row for all the experiments");
         let cells: Vec<&str> = sum.split('|').map(str::trim).collect();
         assert_eq!(cells[2..5], [total.as_str(), "≤ 20 s", "NO"], "{targets}");
         results.pop();
