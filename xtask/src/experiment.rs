@@ -7,10 +7,11 @@ use crate::run_flags::RuleError;
 use crate::signals::StopSignal;
 use crate::{Failure, Outcome, lang, results_dir};
 use scratchnet_experiments::messages::{self, Message};
-use scratchnet_experiments::network::Activation;
+use scratchnet_experiments::network::{Activation, DropoutMode};
 use scratchnet_experiments::options::rules;
 use scratchnet_experiments::{
-    ExperimentError, ExperimentName, ExperimentRequest, parse_activations, parse_experiment_dropout,
+    ExperimentError, ExperimentName, ExperimentRequest, check_sweep_size, parse_activations,
+    parse_experiment_dropout, parse_ratios, parse_seeds,
 };
 use std::path::PathBuf;
 
@@ -29,6 +30,16 @@ pub struct ExperimentArgs {
     /// Dropout ratio of the `dropout` experiment, in (0, 1) (the book's figure used 0.15).
     #[arg(long, default_value = "0.2", value_parser = parse_dropout, value_name = "RATIO")]
     pub dropout: f64,
+    /// Dropout ratios of `dropout-sweep`, comma-separated, each in [0, 1); 0 (the baseline) is
+    /// always run.
+    #[arg(long, default_value = "0,0.1,0.2,0.3,0.4,0.5", value_parser = parse_ratio_list, value_name = "RATIOS")]
+    pub ratios: Ratios,
+    /// Seeds per ratio of `dropout-sweep` (2 or more; at most 4 with --quick).
+    #[arg(long, default_value = "20", value_parser = parse_seed_count, value_name = "N")]
+    pub seeds: usize,
+    /// Dropout of `dropout-sweep`: book (scale by 1 − ratio at inference) or inverted.
+    #[arg(long = "dropout-mode", default_value = "book", value_parser = scratchnet_experiments::options::dropout_mode, value_name = "MODE")]
+    pub dropout_mode: DropoutMode,
     /// Rows of the `activations` experiment: sigmoid, relu or both.
     #[arg(long, default_value = "both", value_parser = parse_rows, value_name = "NAME")]
     pub activation: ActivationRows,
@@ -52,7 +63,7 @@ fn after_help() -> String {
             let size = Message::new("experiments.sizes")
                 .arg("full", name.size(false).render(lang))
                 .arg("quick", name.size(true).render(lang));
-            format!("  {:15}  {}", name.slug(), size.render(lang))
+            format!("  {:16}  {}", name.slug(), size.render(lang))
         })
         .collect::<Vec<_>>()
         .join("\n");
@@ -72,6 +83,22 @@ pub struct ActivationRows(pub Vec<Activation>);
 fn parse_rows(text: &str) -> Result<ActivationRows, RuleError> {
     parse_activations(text).map(ActivationRows).map_err(|_| {
         RuleError(Message::new("cli.experiment.activation.unknown").arg("got", quoted(text.trim())))
+    })
+}
+
+/// The ratios of `dropout-sweep`, 0 first.
+#[derive(Clone, Debug)]
+pub struct Ratios(pub Vec<f64>);
+
+fn parse_ratio_list(text: &str) -> Result<Ratios, RuleError> {
+    parse_ratios(text).map(Ratios).map_err(|reason| {
+        RuleError(Message::new("cli.experiment.ratios.invalid").arg("reason", reason))
+    })
+}
+
+fn parse_seed_count(text: &str) -> Result<usize, RuleError> {
+    parse_seeds(text).map_err(|reason| {
+        RuleError(Message::new("cli.experiment.seeds.invalid").arg("reason", reason))
     })
 }
 
@@ -111,10 +138,16 @@ pub fn run(args: &ExperimentArgs) -> Outcome {
         .out_dir
         .clone()
         .unwrap_or_else(|| results_dir().join(slug));
+    if args.name == ExperimentName::DropoutSweep {
+        check_sweep_size(args.ratios.0.len(), args.seeds).map_err(Failure::Usage)?;
+    }
     let request = ExperimentRequest {
         dropout: args.dropout,
         activations: args.activation.0.clone(),
         lang: crate::lang::current(),
+        ratios: args.ratios.0.clone(),
+        seeds: args.seeds,
+        dropout_mode: args.dropout_mode,
         ..ExperimentRequest::new(args.name, args.seed, args.quick)
     };
     let prepared = request.prepare(&out_dir)?;

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{scratch, xtask};
+use scratchnet_experiments::ExperimentName;
 use std::collections::BTreeSet;
 
 /// The `--flags` named in `text`.
@@ -148,5 +149,30 @@ fn the_labs_train_form_quotes_no_option_choice_or_default() {
                 );
             }
         }
+    }
+}
+
+/// The README's chapter-6 section lists every experiment: its command and its figure.
+#[test]
+fn the_readme_lists_every_experiment() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("## Chapter 6, figure by figure")
+        .expect("the chapter-6 section");
+    let section = &readme[start..];
+    let section = &section[..section[3..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 3)];
+    for name in ExperimentName::ALL {
+        let slug = name.slug();
+        assert!(
+            section.contains(&format!("`cargo xtask experiment {slug}")),
+            "the README's chapter-6 section lacks `cargo xtask experiment {slug}`"
+        );
+        assert!(
+            section.contains(&format!("(docs/figures/experiment-{slug}.svg)")),
+            "the README's chapter-6 section lacks the figure of {slug}"
+        );
     }
 }

@@ -447,3 +447,134 @@ fn draw_histogram(
     }))?;
     Ok(())
 }
+
+/// Points with intervals: `(x, low, mean, high)` each, joined by a line.
+pub struct IntervalSeries {
+    /// Legend text.
+    pub label: String,
+    /// `(x, low, mean, high)` per point.
+    pub points: Vec<(f64, f64, f64, f64)>,
+    /// Colour.
+    pub color: RGBColor,
+}
+
+/// One chart of an interval figure.
+pub struct IntervalPanel {
+    /// Caption.
+    pub title: String,
+    /// y axis label.
+    pub y_desc: String,
+    /// The series.
+    pub series: Vec<IntervalSeries>,
+}
+
+/// Charts side by side of means with their intervals as error bars against a setting (the
+/// dropout sweep: accuracy and gap against the ratio), with a dashed vertical line at `mark`.
+pub fn interval_panels(
+    path: &Path,
+    title: &str,
+    x_desc: &str,
+    panels: &[IntervalPanel],
+    mark: Option<(f64, &str)>,
+) -> Result<()> {
+    let size = (520 * panels.len().max(1) as u32, 480);
+    let svg = render(size, |root| {
+        let root = root.titled(title, ("sans-serif", 16))?;
+        let cells = root.split_evenly((1, panels.len().max(1)));
+        for (panel, area) in panels.iter().zip(cells.iter()) {
+            draw_interval_panel(area, x_desc, panel, mark)?;
+        }
+        Ok(())
+    })?;
+    write(path, &svg)
+}
+
+/// The range of `values` widened by a tenth of its span on each side (0.01 at least).
+fn padded_range(values: impl Iterator<Item = f64>) -> Range<f64> {
+    let (low, high) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if low > high {
+        return 0.0..1.0;
+    }
+    let pad = ((high - low) / 10.0).max(0.01);
+    low - pad..high + pad
+}
+
+fn draw_interval_panel(
+    area: &DrawingArea<SVGBackend<'_>, Shift>,
+    x_desc: &str,
+    panel: &IntervalPanel,
+    mark: Option<(f64, &str)>,
+) -> DrawResult {
+    let points = || panel.series.iter().flat_map(|s| s.points.iter());
+    let x_range = padded_range(points().map(|p| p.0).chain(mark.map(|m| m.0)));
+    let y_range = padded_range(points().flat_map(|p| [p.1, p.3]));
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .caption(&panel.title, ("sans-serif", 15))
+        .x_label_area_size(34)
+        .y_label_area_size(50)
+        .build_cartesian_2d(x_range, y_range.clone())?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(panel.y_desc.as_str())
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    if let Some((x, label)) = mark {
+        let grey = RGBColor(120, 120, 120);
+        let dashes = dashed_vertical(x, y_range.clone());
+        chart
+            .draw_series(
+                dashes
+                    .into_iter()
+                    .map(|d| PathElement::new(d, grey.stroke_width(1))),
+            )?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey.stroke_width(1)));
+    }
+    for series in &panel.series {
+        let color = series.color;
+        let finite = |v: f64| v.clamp(y_range.start, y_range.end);
+        chart
+            .draw_series(LineSeries::new(
+                series.points.iter().map(|p| (p.0, p.2)),
+                color.stroke_width(2),
+            ))?
+            .label(&series.label)
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart.draw_series(series.points.iter().map(|&(x, low, _, high)| {
+            PathElement::new([(x, finite(low)), (x, finite(high))], color.stroke_width(1))
+        }))?;
+        chart.draw_series(
+            series
+                .points
+                .iter()
+                .map(|&(x, _, mean, _)| Circle::new((x, mean), 3, color.filled())),
+        )?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font(("sans-serif", 12))
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK.mix(0.3))
+        .draw()?;
+    Ok(())
+}
+
+/// Short segments along x = `x` across `y`: a dashed line.
+fn dashed_vertical(x: f64, y: Range<f64>) -> Vec<Vec<(f64, f64)>> {
+    let step = (y.end - y.start) / 40.0;
+    (0..20)
+        .map(|i| {
+            let start = y.start + 2.0 * step * f64::from(i);
+            vec![(x, start), (x, start + step)]
+        })
+        .collect()
+}

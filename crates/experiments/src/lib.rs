@@ -23,7 +23,8 @@ pub use data::{DataError, DataSource, LoadedData};
 pub use evaluate::{EvaluateError, test_accuracy};
 pub use experiments::{
     ExperimentError, ExperimentName, ExperimentReport, ExperimentRequest, PreparedExperiment,
-    Progress, figure_file, parse_activations, parse_experiment_dropout, verdict_file,
+    Progress, check_sweep_size, figure_file, parse_activations, parse_experiment_dropout,
+    parse_ratios, parse_seeds, verdict_file,
 };
 pub use memory::{estimate_bytes, physical_memory_bytes};
 pub use results::{NameLock, ResultsDir, ResultsError, RunFiles, RunName, write_atomically};

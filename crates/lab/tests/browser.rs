@@ -335,6 +335,30 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     page.scroll_to("#experiment-dropout").await;
     page.screenshot("10-experiment").await;
 
+    page.step("an experiment the page was not written for runs from the catalog alone");
+    // 7b. The ensemble (§6.4.3) has no card in the page's own texts: its title, description
+    // and sizes come from GET /api/experiments.
+    assert_eq!(
+        page.text("#experiment-dropout-ensemble .experiment-title")
+            .await,
+        "Dropout as an ensemble"
+    );
+    assert!(
+        page.text("#experiment-dropout-ensemble .experiment-size")
+            .await
+            .contains("masks")
+    );
+    page.click("#experiment-dropout-ensemble [data-action=quick]")
+        .await;
+    page.wait_until("the ensemble shows its figure and verdict", || async move {
+        !page.text("#experiment-dropout-ensemble .verdict").await.is_empty()
+            && page
+                .script("const img = document.querySelector('#experiment-dropout-ensemble img'); return img.complete && img.naturalWidth > 0;")
+                .await
+                == json!(true)
+    })
+    .await;
+
     page.step("the page in Japanese");
     // 8. Japanese, without reloading.
     page.click("#lang-switch").await;

@@ -122,7 +122,7 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
         .arg("seed", context.seed);
     Ok(Outcome {
         csv: table(&results),
-        verdict: super::untranslated(verdict(&scores, settings.epochs)),
+        verdict: verdict(&scores, settings.epochs),
         figure: Box::new(move |path, lang| {
             let (x_desc, y_desc) = (axis("epochs", lang), axis("train_accuracy", lang));
             let axes = Axes {
@@ -145,15 +145,15 @@ pub fn learning_score(curve: &Curve, epochs: usize) -> f64 {
 }
 
 /// "BatchNorm learns faster at 13 of 16 scales", from each scale's (with, without) scores.
-pub fn verdict(scores: &[(f64, f64)], epochs: usize) -> String {
+pub fn verdict(scores: &[(f64, f64)], epochs: usize) -> Message {
     let faster = scores
         .iter()
         .filter(|(with, without)| with > without)
         .count();
-    format!(
-        "BatchNorm learns faster at {faster} of {} scales (higher mean training accuracy over {epochs} epochs)",
-        scores.len()
-    )
+    Message::new("experiments.batchnorm.verdict")
+        .arg("faster", faster)
+        .arg("scales", scores.len())
+        .arg("epochs", epochs)
 }
 
 fn table(results: &[ScaleResult]) -> Table {
@@ -221,6 +221,7 @@ fn panels(results: &[ScaleResult], lang: Lang) -> Vec<Panel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
     use scratchnet_trainer::EpochRecord;
 
     fn curve(accuracies: &[f64], diverged: bool) -> Curve {
@@ -253,7 +254,7 @@ mod tests {
     fn counts_scales_where_batchnorm_is_ahead() {
         let scores = [(0.8, 0.1), (0.7, 0.75), (0.9, 0.2)];
         assert_eq!(
-            verdict(&scores, 20),
+            verdict(&scores, 20).render(Lang::En),
             "BatchNorm learns faster at 2 of 3 scales (higher mean training accuracy over 20 epochs)"
         );
     }

@@ -3,7 +3,7 @@
 //! README's chapter-6 list all read.
 
 use super::{activations, batchnorm, hyperparams, optimizer_paths, optimizers, pair};
-use super::{dropout, gradient_check, weight_decay};
+use super::{dropout, dropout_ensemble, dropout_sweep, gradient_check, weight_decay};
 use crate::messages::{Lang, Message};
 
 /// The experiments, in the book's order.
@@ -23,6 +23,10 @@ pub enum ExperimentName {
     WeightDecay,
     /// Fig. 6-23: no dropout vs dropout — train/test accuracy per epoch.
     Dropout,
+    /// Fig. 6-23 asked again: dropout ratios × seeds, chosen on validation data.
+    DropoutSweep,
+    /// §6.4.3: dropout as an ensemble — the book's scaling against averaging random masks.
+    DropoutEnsemble,
     /// Fig. 6-24: random search over learning rate and weight decay — best validation curves.
     Hyperparams,
     /// The book's gradient checks (ch. 5, and §6.3 for BatchNorm): backpropagation against
@@ -32,7 +36,7 @@ pub enum ExperimentName {
 
 impl ExperimentName {
     /// Every experiment, in the book's order.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::OptimizerPaths,
         Self::Optimizers,
         Self::Activations,
@@ -40,6 +44,8 @@ impl ExperimentName {
         Self::Batchnorm,
         Self::WeightDecay,
         Self::Dropout,
+        Self::DropoutSweep,
+        Self::DropoutEnsemble,
         Self::Hyperparams,
         Self::GradientCheck,
     ];
@@ -54,6 +60,8 @@ impl ExperimentName {
             Self::Batchnorm => "batchnorm",
             Self::WeightDecay => "weight-decay",
             Self::Dropout => "dropout",
+            Self::DropoutSweep => "dropout-sweep",
+            Self::DropoutEnsemble => "dropout-ensemble",
             Self::Hyperparams => "hyperparams",
             Self::GradientCheck => "gradient-check",
         }
@@ -69,6 +77,8 @@ impl ExperimentName {
             Self::Batchnorm => "6-19",
             Self::WeightDecay => "6-21",
             Self::Dropout => "6-23",
+            Self::DropoutSweep => "6-23 × seeds",
+            Self::DropoutEnsemble => "6.4.3",
             Self::Hyperparams => "6-24",
             Self::GradientCheck => "5 & 6.3",
         }
@@ -84,6 +94,8 @@ impl ExperimentName {
             Self::Batchnorm => "experiments.batchnorm.title",
             Self::WeightDecay => "experiments.weight-decay.title",
             Self::Dropout => "experiments.dropout.title",
+            Self::DropoutSweep => "experiments.dropout-sweep.title",
+            Self::DropoutEnsemble => "experiments.dropout-ensemble.title",
             Self::Hyperparams => "experiments.hyperparams.title",
             Self::GradientCheck => "experiments.gradient-check.title",
         }
@@ -99,6 +111,8 @@ impl ExperimentName {
             Self::Batchnorm => "experiments.batchnorm.describe",
             Self::WeightDecay => "experiments.weight-decay.describe",
             Self::Dropout => "experiments.dropout.describe",
+            Self::DropoutSweep => "experiments.dropout-sweep.describe",
+            Self::DropoutEnsemble => "experiments.dropout-ensemble.describe",
             Self::Hyperparams => "experiments.hyperparams.describe",
             Self::GradientCheck => "experiments.gradient-check.describe",
         }
@@ -145,6 +159,21 @@ impl ExperimentName {
             Self::Dropout => {
                 Message::new("experiments.size.epochs").arg("epochs", dropout::epochs(quick))
             }
+            Self::DropoutSweep => {
+                let sweep = dropout_sweep::Sweep::new(
+                    &dropout_sweep::DEFAULT_RATIOS,
+                    dropout_sweep::DEFAULT_SEEDS,
+                    scratchnet_network::DropoutMode::Book,
+                    quick,
+                );
+                Message::new("experiments.size.sweep")
+                    .arg("ratios", sweep.ratios.len())
+                    .arg("seeds", sweep.seeds)
+                    .arg("epochs", sweep.epochs)
+            }
+            Self::DropoutEnsemble => Message::new("experiments.size.ensemble")
+                .arg("epochs", dropout_ensemble::epochs(quick))
+                .arg("masks", dropout_ensemble::max_masks(quick)),
             Self::Hyperparams => {
                 let settings = hyperparams::Settings::new(quick);
                 Message::new("experiments.size.trials")
@@ -169,9 +198,10 @@ impl ExperimentName {
             Self::OptimizerPaths | Self::Activations => 0,
             Self::Optimizers | Self::WeightInit => usize::MAX,
             Self::Batchnorm => batchnorm::TRAIN_SIZE,
-            Self::WeightDecay | Self::Dropout => pair::TRAIN_SIZE,
+            Self::WeightDecay | Self::Dropout | Self::DropoutEnsemble => pair::TRAIN_SIZE,
             Self::Hyperparams => hyperparams::SAMPLES,
             Self::GradientCheck => gradient_check::IMAGES,
+            Self::DropoutSweep => dropout_sweep::train_samples(),
         }
     }
 
@@ -265,6 +295,7 @@ mod tests {
         );
         let list = ExperimentName::list(Lang::En);
         assert_eq!(list.lines().count(), ExperimentName::ALL.len());
-        assert!(list.contains("  optimizer-paths  fig. 6-8: "));
+        // Aligned to the longest name, `dropout-ensemble`.
+        assert!(list.contains("  optimizer-paths   fig. 6-8: "), "{list}");
     }
 }

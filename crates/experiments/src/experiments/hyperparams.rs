@@ -98,7 +98,7 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
         .collect();
     Ok(Outcome {
         csv: table(&ranked),
-        verdict: super::untranslated(verdict(&summary)),
+        verdict: verdict(&summary),
         figure: Box::new(move |path, lang| {
             let (x_desc, y_desc) = (axis("epochs", lang), axis("accuracy", lang));
             let axes = Axes {
@@ -202,9 +202,9 @@ pub fn rank(trials: &[Trial]) -> Vec<usize> {
 /// The best trial and the ranges the best [`SHOWN`] span, from `(lr, weight decay, final
 /// validation accuracy)` best first, e.g. "best validation accuracy 0.82 at lr 6.1e-3, weight
 /// decay 2.0e-7; the best 20 have lr 10^-3.3…10^-2.0, weight decay 10^-7.9…10^-4.2".
-pub fn verdict(ranked: &[(f64, f64, f64)]) -> String {
+pub fn verdict(ranked: &[(f64, f64, f64)]) -> Message {
     let Some(&(lr, decay, accuracy)) = ranked.first() else {
-        return "no trials".into();
+        return Message::new("experiments.hyperparams.verdict.none");
     };
     let best = &ranked[..SHOWN.min(ranked.len())];
     let span = |pick: fn(&(f64, f64, f64)) -> f64| {
@@ -213,13 +213,14 @@ pub fn verdict(ranked: &[(f64, f64, f64)]) -> String {
         let high = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         format!("10^{low:.1}…10^{high:.1}")
     };
-    format!(
-        "best validation accuracy {accuracy:.2} at lr {lr:.1e}, weight decay {decay:.1e}; the best {} of {} have lr {}, weight decay {}",
-        best.len(),
-        ranked.len(),
-        span(|t| t.0),
-        span(|t| t.1)
-    )
+    Message::new("experiments.hyperparams.verdict")
+        .arg("accuracy", format!("{accuracy:.2}"))
+        .arg("lr", format!("{lr:.1e}"))
+        .arg("decay", format!("{decay:.1e}"))
+        .arg("best", best.len())
+        .arg("trials", ranked.len())
+        .arg("lr_span", span(|t| t.0))
+        .arg("decay_span", span(|t| t.1))
 }
 
 fn table(ranked: &[&Trial]) -> Table {
@@ -296,6 +297,7 @@ fn panels(ranked: &[&Trial], lang: Lang) -> Vec<Panel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
     use scratchnet_trainer::EpochRecord;
 
     fn trial(index: usize, validation: &[f64]) -> Trial {
@@ -355,7 +357,7 @@ mod tests {
     fn verdict_names_the_best_trial_and_the_spread() {
         let ranked = [(5e-3, 2e-7, 0.82), (1e-3, 1e-5, 0.8), (1e-2, 1e-8, 0.6)];
         assert_eq!(
-            verdict(&ranked),
+            verdict(&ranked).render(Lang::En),
             "best validation accuracy 0.82 at lr 5.0e-3, weight decay 2.0e-7; the best 3 of 3 have lr 10^-3.0…10^-2.0, weight decay 10^-8.0…10^-5.0"
         );
     }

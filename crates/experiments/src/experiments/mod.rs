@@ -10,12 +10,15 @@ mod activations;
 mod batchnorm;
 mod catalog;
 mod dropout;
+mod dropout_ensemble;
+mod dropout_sweep;
 mod gradient_check;
 mod hyperparams;
 mod optimizer_paths;
 mod optimizers;
 mod pair;
 mod race;
+mod stats;
 mod weight_decay;
 mod weight_init;
 
@@ -23,7 +26,9 @@ use crate::data::{DataError, LoadedData};
 use crate::figures::FigureError;
 use crate::messages::{Lang, Message};
 use crate::results::{NameLock, ResultsDir, ResultsError, RunName, write_atomically};
-use scratchnet_network::{Activation, MultiLayerNetExtend, NetworkConfig, NetworkError};
+use scratchnet_network::{
+    Activation, DropoutMode, MultiLayerNetExtend, NetworkConfig, NetworkError,
+};
 use scratchnet_optim::{AnyOptimizer, OptimError};
 use scratchnet_tensor::random;
 use scratchnet_trainer::{
@@ -36,6 +41,9 @@ use std::time::Instant;
 
 pub use activations::parse_activations;
 pub use catalog::{ExperimentName, parse_experiment_dropout};
+pub use dropout_sweep::{
+    DEFAULT_RATIOS, DEFAULT_SEEDS, check_size as check_sweep_size, parse_ratios, parse_seeds,
+};
 
 /// Which experiment to run, and how.
 #[derive(Clone, Debug)]
@@ -55,10 +63,17 @@ pub struct ExperimentRequest {
     /// Also draw the figure in every language, as `NAME.en.svg`, `NAME.ja.svg` (the lab's page
     /// shows it in the visitor's).
     pub every_language: bool,
+    /// Dropout ratios of the `dropout-sweep` (0, the baseline, is always added).
+    pub ratios: Vec<f64>,
+    /// Seeds per ratio of the `dropout-sweep`.
+    pub seeds: usize,
+    /// Dropout of the `dropout-sweep`: the book's or inverted.
+    pub dropout_mode: DropoutMode,
 }
 
 impl ExperimentRequest {
-    /// `name` with the book's settings: dropout 0.2, both activations.
+    /// `name` with the book's settings: dropout 0.2, both activations; the sweep over
+    /// ratios 0…0.5 × 20 seeds of the book's dropout.
     pub fn new(name: ExperimentName, seed: u64, quick: bool) -> Self {
         Self {
             name,
@@ -68,6 +83,9 @@ impl ExperimentRequest {
             activations: vec![Activation::Sigmoid, Activation::Relu],
             lang: Lang::En,
             every_language: false,
+            ratios: DEFAULT_RATIOS.to_vec(),
+            seeds: DEFAULT_SEEDS,
+            dropout_mode: DropoutMode::Book,
         }
     }
 }
@@ -265,6 +283,16 @@ impl PreparedExperiment {
             // Only the training split: the search must never see the test set.
             ExperimentName::Hyperparams => hyperparams::run(&mnist()?.mnist.train, &context)?,
             ExperimentName::GradientCheck => gradient_check::run(&mnist()?.mnist.train, &context)?,
+            ExperimentName::DropoutSweep => {
+                let sweep = dropout_sweep::Sweep::new(
+                    &request.ratios,
+                    request.seeds,
+                    request.dropout_mode,
+                    request.quick,
+                );
+                dropout_sweep::run(mnist()?, &sweep, &context)?
+            }
+            ExperimentName::DropoutEnsemble => dropout_ensemble::run(mnist()?, &context)?,
         };
         context.check_stop()?;
         let seconds = started.elapsed().as_secs_f64();
@@ -277,12 +305,6 @@ impl PreparedExperiment {
             seconds,
         })
     }
-}
-
-/// A verdict written as an English sentence before the experiment had message keys: shown as
-/// it is in both languages.
-pub fn untranslated(text: String) -> Message {
-    Message::new("experiments.verdict.text").arg("text", text)
 }
 
 /// Writes the CSV, the figure (in the request's language, and in every language when asked) and

@@ -49,9 +49,9 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
 
 /// Which optimizers end below plain SGD's loss, e.g. "Adam and AdaGrad end below SGD's loss
 /// (0.12, 0.15 vs 0.52)"; those that do not are named after a semicolon.
-pub fn verdict(finals: &[(String, f64)]) -> String {
+pub fn verdict(finals: &[(String, f64)]) -> Message {
     let Some(&(_, sgd)) = finals.iter().find(|(name, _)| name == "SGD") else {
-        return "no SGD run to compare with".into();
+        return Message::new("experiments.optimizers.verdict.no-sgd");
     };
     let mut others: Vec<&(String, f64)> = finals.iter().filter(|(name, _)| name != "SGD").collect();
     others.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -62,30 +62,32 @@ pub fn verdict(finals: &[(String, f64)]) -> String {
     };
     let losses =
         |runs: &[&(String, f64)]| join_values(&runs.iter().map(|(_, l)| *l).collect::<Vec<_>>());
-    let mut verdict = if below.is_empty() {
-        format!("no optimizer ends below SGD's loss ({sgd:.2})")
-    } else {
-        format!(
-            "{} {} below SGD's loss ({} vs {sgd:.2})",
-            names(&below),
-            if below.len() == 1 { "ends" } else { "end" },
-            losses(&below)
-        )
+    let count = |runs: &[&(String, f64)]| if runs.len() == 1 { "one" } else { "many" };
+    let key = match (below.is_empty(), not_below.is_empty()) {
+        (true, _) => "experiments.optimizers.verdict.none-below",
+        (false, true) => match count(&below) {
+            "one" => "experiments.optimizers.verdict.below.one",
+            _ => "experiments.optimizers.verdict.below.many",
+        },
+        (false, false) => match (count(&below), count(&not_below)) {
+            ("one", "one") => "experiments.optimizers.verdict.mixed.one.one",
+            ("one", _) => "experiments.optimizers.verdict.mixed.one.many",
+            (_, "one") => "experiments.optimizers.verdict.mixed.many.one",
+            _ => "experiments.optimizers.verdict.mixed.many.many",
+        },
     };
-    if !below.is_empty() && !not_below.is_empty() {
-        verdict.push_str(&format!(
-            "; {} {} not ({})",
-            names(&not_below),
-            if not_below.len() == 1 { "does" } else { "do" },
-            losses(&not_below)
-        ));
-    }
-    verdict
+    Message::new(key)
+        .arg("sgd", format!("{sgd:.2}"))
+        .arg("below", names(&below))
+        .arg("losses", losses(&below))
+        .arg("rest", names(&not_below))
+        .arg("rest_losses", losses(&not_below))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     fn finals(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
         pairs.iter().map(|&(n, l)| (n.to_string(), l)).collect()
@@ -100,7 +102,7 @@ mod tests {
             ("Adam", 0.12),
         ]));
         assert_eq!(
-            verdict,
+            verdict.render(Lang::En),
             "Adam, AdaGrad and Momentum end below SGD's loss (0.12, 0.15, 0.20 vs 0.52)"
         );
     }
@@ -109,10 +111,13 @@ mod tests {
     fn says_which_do_not_beat_sgd() {
         let verdict = verdict(&finals(&[("SGD", 0.3), ("Momentum", 0.4), ("Adam", 0.1)]));
         assert_eq!(
-            verdict,
+            verdict.render(Lang::En),
             "Adam ends below SGD's loss (0.10 vs 0.30); Momentum does not (0.40)"
         );
         let none = super::verdict(&finals(&[("SGD", 0.1), ("Adam", 0.4)]));
-        assert_eq!(none, "no optimizer ends below SGD's loss (0.10)");
+        assert_eq!(
+            none.render(Lang::En),
+            "no optimizer ends below SGD's loss (0.10)"
+        );
     }
 }

@@ -133,11 +133,11 @@ pub fn train_pair(
 pub fn outcome(runs: Vec<PairRun>, title: Message, regulariser: &str) -> Outcome {
     let verdict = match runs.as_slice() {
         [plain, regularised] => verdict(regulariser, plain.finals(), regularised.finals()),
-        _ => "expected two runs".into(),
+        _ => Message::new("experiments.pair.verdict.none"),
     };
     Outcome {
         csv: table(&runs),
-        verdict: super::untranslated(verdict),
+        verdict,
         figure: Box::new(move |path, lang| {
             let (x_desc, y_desc) = (axis("epochs", lang), axis("accuracy", lang));
             let axes = Axes {
@@ -153,21 +153,21 @@ pub fn outcome(runs: Vec<PairRun>, title: Message, regulariser: &str) -> Outcome
 
 /// Whether the regularised run has the smaller train/test gap, e.g. "λ = 0.1 shrinks the
 /// train/test gap from 0.24 to 0.09 (train 1.00 → 0.89, test 0.76 → 0.80)".
-pub fn verdict(regulariser: &str, plain: Final, regularised: Final) -> String {
-    let verb = if regularised.gap() < plain.gap() {
-        "shrinks"
+pub fn verdict(regulariser: &str, plain: Final, regularised: Final) -> Message {
+    let key = if regularised.gap() < plain.gap() {
+        "experiments.pair.verdict.shrinks"
     } else {
-        "does not shrink"
+        "experiments.pair.verdict.does-not-shrink"
     };
-    format!(
-        "{regulariser} {verb} the train/test gap from {:.2} to {:.2} (train {:.2} → {:.2}, test {:.2} → {:.2})",
-        plain.gap(),
-        regularised.gap(),
-        plain.train,
-        regularised.train,
-        plain.test,
-        regularised.test
-    )
+    let two = |value: f64| format!("{value:.2}");
+    Message::new(key)
+        .arg("regulariser", regulariser)
+        .arg("gap", two(plain.gap()))
+        .arg("gap_after", two(regularised.gap()))
+        .arg("train", two(plain.train))
+        .arg("train_after", two(regularised.train))
+        .arg("test", two(plain.test))
+        .arg("test_after", two(regularised.test))
 }
 
 fn table(runs: &[PairRun]) -> Table {
@@ -228,6 +228,7 @@ fn panels(runs: &[PairRun], lang: Lang) -> Vec<Panel> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     #[test]
     fn a_smaller_gap_shrinks() {
@@ -240,7 +241,7 @@ mod tests {
             test: 0.8,
         };
         assert_eq!(
-            verdict("λ = 0.1", plain, decayed),
+            verdict("λ = 0.1", plain, decayed).render(Lang::En),
             "λ = 0.1 shrinks the train/test gap from 0.24 to 0.09 (train 1.00 → 0.89, test 0.76 → 0.80)"
         );
     }
@@ -257,6 +258,7 @@ mod tests {
         };
         assert!(
             verdict("dropout 0.2", plain, worse)
+                .render(Lang::En)
                 .starts_with("dropout 0.2 does not shrink the train/test gap from 0.10 to 0.20")
         );
     }

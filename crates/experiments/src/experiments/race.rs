@@ -53,7 +53,7 @@ pub fn outcome(
     context: &RunContext<'_>,
     title: Message,
     y_max: f64,
-    verdict: fn(&[(String, f64)]) -> String,
+    verdict: fn(&[(String, f64)]) -> crate::messages::Message,
 ) -> Result<Outcome> {
     context
         .progress
@@ -63,7 +63,7 @@ pub fn outcome(
     let lines = chart_lines(&curves);
     Ok(Outcome {
         csv: table(&curves),
-        verdict: super::untranslated(verdict(&finals(&curves))),
+        verdict: verdict(&finals(&curves)),
         figure: Box::new(move |path, lang| {
             let (x_desc, y_desc) = (axis("iterations", lang), axis("loss", lang));
             let axes = Axes {

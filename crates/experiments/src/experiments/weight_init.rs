@@ -51,7 +51,7 @@ pub fn run(train: &Split, context: &RunContext<'_>) -> Result<Outcome> {
 
 /// Which initialisations stall near ln 10 and which learn, e.g. "std=0.01 does not learn
 /// (loss stays at 2.30); He and Xavier do (0.21, 0.30)".
-pub fn verdict(finals: &[(String, f64)]) -> String {
+pub fn verdict(finals: &[(String, f64)]) -> Message {
     let stalled_above = CHANCE_LOSS - STALLED_MARGIN;
     let mut sorted: Vec<&(String, f64)> = finals.iter().collect();
     sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -63,35 +63,25 @@ pub fn verdict(finals: &[(String, f64)]) -> String {
     };
     let losses =
         |runs: &[&(String, f64)]| join_values(&runs.iter().map(|(_, l)| *l).collect::<Vec<_>>());
-    let learners = if learned.len() == 1 {
-        "learns"
-    } else {
-        "learn"
+    let key = match (stalled.len(), learned.len()) {
+        (0, _) => "experiments.weight-init.verdict.all",
+        (_, 0) => "experiments.weight-init.verdict.none",
+        (1, 1) => "experiments.weight-init.verdict.mixed.one.one",
+        (1, _) => "experiments.weight-init.verdict.mixed.one.many",
+        (_, 1) => "experiments.weight-init.verdict.mixed.many.one",
+        _ => "experiments.weight-init.verdict.mixed.many.many",
     };
-    match (stalled.is_empty(), learned.is_empty()) {
-        (true, _) => format!(
-            "every initialisation learns: {} ({})",
-            names(&learned),
-            losses(&learned)
-        ),
-        (false, true) => format!(
-            "no initialisation learns (loss stays at {})",
-            losses(&stalled)
-        ),
-        (false, false) => format!(
-            "{} {} not learn (loss stays at {}); {} {learners} ({})",
-            names(&stalled),
-            if stalled.len() == 1 { "does" } else { "do" },
-            losses(&stalled),
-            names(&learned),
-            losses(&learned)
-        ),
-    }
+    Message::new(key)
+        .arg("stalled", names(&stalled))
+        .arg("stalled_losses", losses(&stalled))
+        .arg("learned", names(&learned))
+        .arg("losses", losses(&learned))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::messages::Lang;
 
     fn finals(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
         pairs.iter().map(|&(n, l)| (n.to_string(), l)).collect()
@@ -105,7 +95,7 @@ mod tests {
             ("He", 0.21),
         ]));
         assert_eq!(
-            verdict,
+            verdict.render(Lang::En),
             "std=0.01 does not learn (loss stays at 2.30); He and Xavier learn (0.21, 0.30)"
         );
     }
@@ -114,10 +104,12 @@ mod tests {
     fn reports_when_every_init_learns_or_none_does() {
         assert!(
             verdict(&finals(&[("std=0.01", 1.0), ("He", 0.2)]))
+                .render(Lang::En)
                 .starts_with("every initialisation learns")
         );
         assert!(
             verdict(&finals(&[("std=0.01", 2.3), ("He", 2.27)]))
+                .render(Lang::En)
                 .starts_with("no initialisation learns")
         );
     }

@@ -327,6 +327,16 @@ pub(super) const ENTRIES: &[Entry] = &[
         "{got} という活性化関数はありません。sigmoid・relu・both のどれかを指定してください",
     ),
     e(
+        "cli.experiment.ratios.invalid",
+        "{reason}",
+        "Dropout の比率の並びが正しくありません（{reason}）。0 以上 1 未満の値をカンマ区切りで指定してください",
+    ),
+    e(
+        "cli.experiment.seeds.invalid",
+        "{reason}",
+        "シードの数が正しくありません（{reason}）。2 以上の整数を指定してください",
+    ),
+    e(
         "cli.value.not_a_number",
         "{got} is not a number",
         "{got} は数ではありません",

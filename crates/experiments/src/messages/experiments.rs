@@ -119,8 +119,6 @@ pub(super) const ENTRIES: &[Entry] = &[
         "{full} ({quick} with --quick)",
         "{full}（--quick では {quick}）",
     ),
-    // A verdict computed before the experiments had message keys: shown as written.
-    e("experiments.verdict.text", "{text}", "{text}"),
     // Verdicts.
     e(
         "experiments.optimizer-paths.verdict",
@@ -161,5 +159,155 @@ pub(super) const ENTRIES: &[Entry] = &[
         "experiments.gradient-check.verdict.fail",
         "GRADIENT CHECK FAILED: relative error {worst} at {param} ({network}) is over the bound {bound}; mean absolute difference — plain: {plain}; batchnorm: {batchnorm}",
         "勾配確認に失敗：{network} の {param} で相対誤差 {worst} が上限 {bound} を超えています。平均絶対誤差 — plain: {plain}; batchnorm: {batchnorm}",
+    ),
+    e(
+        "experiments.dropout-sweep.title",
+        "Dropout ratio sweep",
+        "Dropout の比率の比較",
+    ),
+    e(
+        "experiments.dropout-sweep.describe",
+        "the overfitting setting at dropout ratios 0…0.5 × 20 seeds: the ratio chosen on validation data, compared by paired per-seed differences",
+        "過学習の設定で Dropout の比率 0〜0.5 を 20 個のシードで比較：比率は検証データで選び、シードごとの対応のある差で判定",
+    ),
+    e(
+        "experiments.size.sweep",
+        "{ratios} ratios × {seeds} seeds × {epochs} epochs",
+        "比率 {ratios} 通り × シード {seeds} 個 × {epochs} エポック",
+    ),
+    e(
+        "experiments.dropout-sweep.verdict.winner",
+        "validation accuracy picks dropout {ratio} ({mode} mode): mean validation accuracy {validation} over {seeds} seeds, {difference} against no dropout (paired per-seed differences, 95% t-interval {interval}); test accuracy {test} (no dropout: {test0}), train−test gap {gap} (no dropout: {gap0})",
+        "検証データの認識精度で選んだ Dropout の比率は {ratio}（{mode} 方式）：{seeds} 個のシードの平均 {validation}、Dropout なしとの差 {difference}（シードごとの対応のある差の 95% t 区間 {interval}）。テストデータの認識精度は {test}（Dropout なしは {test0}）、訓練とテストの認識精度の差は {gap}（Dropout なしは {gap0}）",
+    ),
+    e(
+        "experiments.dropout-sweep.verdict.tie",
+        "no clear winner: the best mean validation accuracies, dropout {ratio} and {runner} ({mode} mode, {seeds} seeds), have overlapping 95% t-intervals of their paired per-seed differences against no dropout ({interval} and {runner_interval}); at {ratio} the test accuracy is {test} (no dropout: {test0}), the train−test gap {gap} (no dropout: {gap0})",
+        "明確な勝者なし：検証データの平均認識精度が上位の Dropout の比率 {ratio} と {runner}（{mode} 方式、シード {seeds} 個）は、Dropout なしとのシードごとの対応のある差の 95% t 区間（{interval} と {runner_interval}）が重なります。比率 {ratio} のテストデータの認識精度は {test}（Dropout なしは {test0}）、訓練とテストの認識精度の差は {gap}（Dropout なしは {gap0}）",
+    ),
+    e(
+        "experiments.dropout-sweep.verdict.none",
+        "no runs to judge",
+        "判定する実行結果がありません",
+    ),
+    e(
+        "experiments.dropout-ensemble.title",
+        "Dropout as an ensemble",
+        "Dropout とアンサンブル学習",
+    ),
+    e(
+        "experiments.dropout-ensemble.describe",
+        "the book's ×(1 − ratio) at test time against averaging the outputs of many random masks (Monte-Carlo dropout) and against no scaling",
+        "推論時に (1 − 比率) を掛ける本書の方法と、多数のランダムなマスクの出力の平均（Monte-Carlo Dropout）、スケーリングなしの比較",
+    ),
+    e(
+        "experiments.size.ensemble",
+        "{epochs} epochs, up to {masks} masks",
+        "{epochs} エポック、マスク最大 {masks} 個",
+    ),
+    e(
+        "experiments.dropout-ensemble.verdict",
+        "averaging the softmax of T random masks levels off from T = {level_t} (within one standard error, ±{error}, of T = {masks}: {mc}); the book's ×(1 − ratio) gives {scaled}, so the {masks}-mask average differs by {difference}; dropout off without scaling gives {unscaled}; the scaling and the {masks}-mask average predict the same class for {agreement}% of test images",
+        "T 個のランダムなマスクによる softmax 出力の平均は T = {level_t} で頭打ち（T = {masks} の {mc} から標準誤差 ±{error} 以内）。本書の (1 − 比率) 倍は {scaled} で、{masks} 個の平均との差は {difference}。Dropout を外してスケーリングしないと {unscaled}。(1 − 比率) 倍と {masks} 個の平均が同じクラスを予測したテスト画像は {agreement}%",
+    ),
+    e(
+        "experiments.batchnorm.verdict",
+        "BatchNorm learns faster at {faster} of {scales} scales (higher mean training accuracy over {epochs} epochs)",
+        "Batch Normalization ありのほうが {scales} 通りの重みのスケールのうち {faster} 通りで学習が速い（{epochs} エポックの訓練データの認識精度の平均が高い）",
+    ),
+    e(
+        "experiments.pair.verdict.shrinks",
+        "{regulariser} shrinks the train/test gap from {gap} to {gap_after} (train {train} → {train_after}, test {test} → {test_after})",
+        "{regulariser} で訓練データとテストデータの認識精度の差が {gap} から {gap_after} に縮まる（訓練 {train} → {train_after}、テスト {test} → {test_after}）",
+    ),
+    e(
+        "experiments.pair.verdict.does-not-shrink",
+        "{regulariser} does not shrink the train/test gap from {gap} to {gap_after} (train {train} → {train_after}, test {test} → {test_after})",
+        "{regulariser} では訓練データとテストデータの認識精度の差が縮まらない：{gap} から {gap_after}（訓練 {train} → {train_after}、テスト {test} → {test_after}）",
+    ),
+    e(
+        "experiments.pair.verdict.none",
+        "expected two runs",
+        "2 つの実行結果が必要です",
+    ),
+    e(
+        "experiments.hyperparams.verdict",
+        "best validation accuracy {accuracy} at lr {lr}, weight decay {decay}; the best {best} of {trials} have lr {lr_span}, weight decay {decay_span}",
+        "検証データの認識精度が最も高いのは {accuracy}（学習係数 {lr}、荷重減衰 {decay}）。{trials} 試行のうち上位 {best} 試行の学習係数は {lr_span}、荷重減衰は {decay_span}",
+    ),
+    e(
+        "experiments.hyperparams.verdict.none",
+        "no trials",
+        "試行がありません",
+    ),
+    e(
+        "experiments.optimizers.verdict.no-sgd",
+        "no SGD run to compare with",
+        "比べる SGD の実行がありません",
+    ),
+    e(
+        "experiments.optimizers.verdict.none-below",
+        "no optimizer ends below SGD's loss ({sgd})",
+        "SGD の損失（{sgd}）より小さい値で終わる手法はない",
+    ),
+    e(
+        "experiments.optimizers.verdict.below.one",
+        "{below} ends below SGD's loss ({losses} vs {sgd})",
+        "{below} は SGD の損失（{sgd}）より小さい値で終わる（{losses}）",
+    ),
+    e(
+        "experiments.optimizers.verdict.below.many",
+        "{below} end below SGD's loss ({losses} vs {sgd})",
+        "{below} は SGD の損失（{sgd}）より小さい値で終わる（{losses}）",
+    ),
+    e(
+        "experiments.optimizers.verdict.mixed.one.one",
+        "{below} ends below SGD's loss ({losses} vs {sgd}); {rest} does not ({rest_losses})",
+        "{below} は SGD の損失（{sgd}）より小さい値で終わる（{losses}）。{rest} はそうならない（{rest_losses}）",
+    ),
+    e(
+        "experiments.optimizers.verdict.mixed.one.many",
+        "{below} ends below SGD's loss ({losses} vs {sgd}); {rest} do not ({rest_losses})",
+        "{below} は SGD の損失（{sgd}）より小さい値で終わる（{losses}）。{rest} はそうならない（{rest_losses}）",
+    ),
+    e(
+        "experiments.optimizers.verdict.mixed.many.one",
+        "{below} end below SGD's loss ({losses} vs {sgd}); {rest} does not ({rest_losses})",
+        "{below} は SGD の損失（{sgd}）より小さい値で終わる（{losses}）。{rest} はそうならない（{rest_losses}）",
+    ),
+    e(
+        "experiments.optimizers.verdict.mixed.many.many",
+        "{below} end below SGD's loss ({losses} vs {sgd}); {rest} do not ({rest_losses})",
+        "{below} は SGD の損失（{sgd}）より小さい値で終わる（{losses}）。{rest} はそうならない（{rest_losses}）",
+    ),
+    e(
+        "experiments.weight-init.verdict.all",
+        "every initialisation learns: {learned} ({losses})",
+        "どの重みの初期値でも学習が進む：{learned}（{losses}）",
+    ),
+    e(
+        "experiments.weight-init.verdict.none",
+        "no initialisation learns (loss stays at {stalled_losses})",
+        "どの重みの初期値でも学習が進まない（損失は {stalled_losses} のまま）",
+    ),
+    e(
+        "experiments.weight-init.verdict.mixed.one.one",
+        "{stalled} does not learn (loss stays at {stalled_losses}); {learned} learns ({losses})",
+        "{stalled} では学習が進まない（損失は {stalled_losses} のまま）。{learned} では学習が進む（{losses}）",
+    ),
+    e(
+        "experiments.weight-init.verdict.mixed.one.many",
+        "{stalled} does not learn (loss stays at {stalled_losses}); {learned} learn ({losses})",
+        "{stalled} では学習が進まない（損失は {stalled_losses} のまま）。{learned} では学習が進む（{losses}）",
+    ),
+    e(
+        "experiments.weight-init.verdict.mixed.many.one",
+        "{stalled} do not learn (loss stays at {stalled_losses}); {learned} learns ({losses})",
+        "{stalled} では学習が進まない（損失は {stalled_losses} のまま）。{learned} では学習が進む（{losses}）",
+    ),
+    e(
+        "experiments.weight-init.verdict.mixed.many.many",
+        "{stalled} do not learn (loss stays at {stalled_losses}); {learned} learn ({losses})",
+        "{stalled} では学習が進まない（損失は {stalled_losses} のまま）。{learned} では学習が進む（{losses}）",
     ),
 ];

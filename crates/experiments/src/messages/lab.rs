@@ -1046,6 +1046,46 @@ pub(super) const ENTRIES: &[Entry] = &[
         ja: "図6-24: ランダムな {trials} 試行のうち上位 {shown}、MNIST {samples} 枚（20% は検証データ）、隠れ層 [100]×6、{epochs} エポック、シード {seed}",
     },
     Entry {
+        key: "figure.title.dropout-sweep",
+        en: "Dropout ratio sweep ({mode} dropout): {seeds} seeds per ratio, {images} MNIST images, {validation} validation, hidden [100]×6, SGD lr 0.01, {epochs} epochs, seed {seed}",
+        ja: "Dropout の比率の比較（{mode}）: 比率ごとに {seeds} シード、MNIST {images} 枚、検証データ {validation} 枚、隠れ層 [100]×6、SGD 学習係数 0.01、{epochs} エポック、シード {seed}",
+    },
+    Entry {
+        key: "figure.title.dropout-ensemble",
+        en: "§6.4.3: dropout {ratio} as an ensemble, {images} MNIST images, hidden [100]×6, {epochs} epochs, {test} test images, seed {seed}",
+        ja: "§6.4.3: アンサンブルとしての Dropout {ratio}、MNIST {images} 枚、隠れ層 [100]×6、{epochs} エポック、テスト画像 {test} 枚、シード {seed}",
+    },
+    Entry {
+        key: "figure.axis.log2_masks",
+        en: "log2 T (masks averaged)",
+        ja: "log2 T（平均したマスクの数）",
+    },
+    Entry {
+        key: "figure.axis.test_accuracy",
+        en: "test accuracy",
+        ja: "テストデータの認識精度",
+    },
+    Entry {
+        key: "figure.axis.dropout_ratio",
+        en: "dropout ratio",
+        ja: "Dropout の比率",
+    },
+    Entry {
+        key: "figure.legend.book_ratio",
+        en: "the book's 0.2",
+        ja: "本書の 0.2",
+    },
+    Entry {
+        key: "figure.mode.book",
+        en: "the book's",
+        ja: "本書の方式",
+    },
+    Entry {
+        key: "figure.mode.inverted",
+        en: "inverted",
+        ja: "inverted 方式",
+    },
+    Entry {
         key: "figure.title.gradient-check",
         en: "Gradient check: log10 largest relative error per parameter (W1, b1, …), bound {bound}, seed {seed}",
         ja: "勾配確認: パラメータ（W1、b1、…）ごとの最大相対誤差の log10、上限 {bound}、シード {seed}",

@@ -1,15 +1,20 @@
 // scratchnet lab — The Experiments tab: the chapter's experiments, their progress, figure and verdict.
 
-import { t, hasText } from './messages.js';
+import { t, hasText, language } from './messages.js';
 import { $, el, isActive, api, poller } from './util.js';
 import { state } from './state.js';
 
 export const experimentCards = new Map();
 export const figureVersions = new Map(); // name → a counter bumped when a new figure is written
 
+// The language the experiments' titles, descriptions, sizes and verdicts were last fetched in.
+let loadedLanguage = null;
+
 export async function loadExperiments() {
+  const asked = language;
   const result = await api('GET', '/api/experiments');
   if (!result.ok) return;
+  loadedLanguage = asked;
   for (const info of result.data.experiments || []) {
     const before = state.experiments.find((e) => e.name === info.name);
     if (before && before.state !== 'completed' && info.state === 'completed') {
@@ -17,7 +22,9 @@ export async function loadExperiments() {
     }
   }
   state.experiments = result.data.experiments || [];
-  renderExperiments();
+  // Every experiment the server lists gets a card, not only those the page was built with.
+  if (state.experiments.some((e) => !experimentCards.has(e.name))) buildExperimentCards();
+  else renderExperiments();
 }
 
 export const experimentsPoller = poller(loadExperiments, 1000, () => state.experiments.some((e) => isActive(e.state)));
@@ -25,11 +32,16 @@ export const experimentsPoller = poller(loadExperiments, 1000, () => state.exper
 export function buildExperimentCards() {
   const list = $('#experiment-list');
   list.replaceChildren();
-  for (const { name, describe } of state.config.experiments || []) {
+  const known = (state.config.experiments || []).map(({ name, describe }) => ({ name, describe }));
+  for (const { name, describe } of state.experiments) {
+    if (!known.some((k) => k.name === name)) known.push({ name, describe });
+  }
+  for (const { name, describe } of known) {
     const titleId = `experiment-${name}-title`;
     const card = el('article', { id: `experiment-${name}`, class: 'card experiment', 'aria-labelledby': titleId }, [
       el('h3', { id: titleId, class: 'experiment-title' }),
       el('p', { class: 'experiment-describe' }),
+      el('p', { class: 'experiment-size help' }),
       el('div', { class: 'experiment-actions' }, [
         el('button', { type: 'button', class: 'button button-primary', 'data-action': 'quick', onclick: () => startExperiment(name, true) }),
         el('button', { type: 'button', class: 'button', 'data-action': 'full', onclick: () => startExperiment(name, false) }),
@@ -49,11 +61,20 @@ export function buildExperimentCards() {
 }
 
 export function renderExperiments() {
+  // After a language switch the server's texts are fetched again in the new language.
+  if (loadedLanguage !== null && loadedLanguage !== language) {
+    loadedLanguage = null;
+    loadExperiments();
+  }
   for (const [name, card] of experimentCards) {
     const info = state.experiments.find((e) => e.name === name) || { name, state: 'idle' };
     const titleKey = `exp.${name}.title`;
-    $('.experiment-title', card).textContent = hasText(titleKey) ? t(titleKey) : name;
-    $('.experiment-describe', card).textContent = hasText(`exp.${name}.describe`) ? t(`exp.${name}.describe`) : card._describe;
+    const fromServer = loadedLanguage === language;
+    $('.experiment-title', card).textContent = fromServer && info.title ? info.title : hasText(titleKey) ? t(titleKey) : name;
+    $('.experiment-describe', card).textContent = fromServer && info.describe ? info.describe : hasText(`exp.${name}.describe`) ? t(`exp.${name}.describe`) : card._describe;
+    const size = $('.experiment-size', card);
+    size.hidden = !(fromServer && info.size);
+    size.textContent = fromServer && info.size ? info.size : '';
     const active = isActive(info.state);
     const [quick, full, stop] = card.querySelectorAll('button');
     quick.textContent = t('exp.quick');
@@ -101,6 +122,7 @@ export function renderExperiments() {
     verdictBox.hidden = !info.verdict;
     $('.verdict-label', card).textContent = t('exp.verdict');
     $('.verdict', card).textContent = info.verdict || '';
+    $('.verdict', card).lang = loadedLanguage || 'en';
   }
 }
 
