@@ -18,15 +18,12 @@ pub enum Batch<'a, T: Float> {
 }
 
 impl<'a, T: Float> Batch<'a, T> {
-    /// The batch as a dense matrix.
-    ///
-    /// # Panics
-    /// If the batch is sparse (a network that reads only dense batches says so with
-    /// [`Network::takes_sparse_batches`], and is given only those).
-    pub fn as_dense(self) -> &'a Matrix<T> {
+    /// The batch as a dense matrix, or `None` if it is sparse (a network that reads only dense
+    /// batches says so with [`Network::takes_sparse_batches`], and is given only those).
+    pub fn as_dense(self) -> Option<&'a Matrix<T>> {
         match self {
-            Self::Dense(x) => x,
-            Self::Sparse(_) => panic!("Batch::as_dense: this batch is sparse"),
+            Self::Dense(x) => Some(x),
+            Self::Sparse(_) => None,
         }
     }
 

@@ -45,7 +45,7 @@ Workloads (--only keys), each run as a child process of this executable --runs t
                 the book's chapter-5 run; NumPy twin: bench/numpy_train_neuralnet.py
   full3         `train --train-size 60000 --epochs 3`: the seed network on all of MNIST;
                 NumPy twin: bench/numpy_seed_experiment.py --train-size 60000 --epochs 3 --dropout 0
-  optimizers, weight-init, batchnorm, weight-decay, dropout, hyperparams
+  NAME          each experiment of `cargo xtask experiment --help` (optimizers, dropout-sweep, …):
                 `experiment NAME` at full size (with --quick: `experiment NAME --quick`), no
                 twin; `experiments` selects all of them, and the table adds their sum
   lab           the seed run (`train --dropout 0.2`) from the lab, in this process (POST /api/runs

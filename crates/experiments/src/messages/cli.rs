@@ -286,6 +286,21 @@ pub(super) const ENTRIES: &[Entry] = &[
         "`dropout` の実験での Dropout の比率。0 より大きく 1 より小さい値（本の図は 0.15）",
     ),
     e(
+        "cli.xtask.experiment.ratios",
+        "Dropout ratios of `dropout-sweep`, comma-separated, each in [0, 1); 0 (the baseline) is always run",
+        "`dropout-sweep` で比べる Dropout の比率。カンマ区切りで、それぞれ 0 以上 1 未満。基準の 0 は必ず含める",
+    ),
+    e(
+        "cli.xtask.experiment.seeds",
+        "Seeds per ratio of `dropout-sweep` (2 or more; at most 4 with --quick)",
+        "`dropout-sweep` で比率ごとに使うシードの数（2 以上。--quick では最大 4）",
+    ),
+    e(
+        "cli.xtask.experiment.dropout_mode",
+        "Dropout of `dropout-sweep`: book (scale by 1 − ratio at inference) or inverted",
+        "`dropout-sweep` の Dropout の方式: book（推論時に 1 − 比率 を掛ける本書の方式）か inverted",
+    ),
+    e(
         "cli.xtask.experiment.activation",
         "Rows of the `activations` experiment: sigmoid, relu or both",
         "`activations` の実験で描く行: sigmoid・relu・both のどれか",
