@@ -25,14 +25,19 @@ impl Activation {
 
 impl FromStr for Activation {
     type Err = NetworkError;
+    /// The names `Display` writes, in any case; the error lists them all.
     fn from_str(name: &str) -> Result<Self, Self::Err> {
-        match name.to_ascii_lowercase().as_str() {
-            "relu" => Ok(Self::Relu),
-            "sigmoid" => Ok(Self::Sigmoid),
-            _ => Err(NetworkError::UnknownValue(format!(
-                "unknown activation {name:?} (expected relu or sigmoid)"
-            ))),
-        }
+        let wanted = name.to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|activation| activation.to_string() == wanted)
+            .ok_or_else(|| {
+                let names: Vec<String> = Self::ALL.iter().map(ToString::to_string).collect();
+                NetworkError::UnknownValue(format!(
+                    "unknown activation {name:?} (expected {})",
+                    names.join(" or ")
+                ))
+            })
     }
 }
 
@@ -207,7 +212,14 @@ mod tests {
             Some(WeightInit::Std(0.01))
         );
         assert!("-1".parse::<WeightInit>().is_err());
-        assert!("tanh".parse::<Activation>().is_err());
+        let tanh = "tanh".parse::<Activation>().unwrap_err().to_string();
+        assert!(
+            tanh.contains("\"tanh\" (expected relu or sigmoid)"),
+            "{tanh}"
+        );
+        for activation in Activation::ALL {
+            assert_eq!(activation.to_string().parse().ok(), Some(activation));
+        }
         let kaiming = "kaiming".parse::<WeightInit>().unwrap_err().to_string();
         assert_eq!(
             kaiming,
