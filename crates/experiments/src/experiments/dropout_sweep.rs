@@ -116,7 +116,7 @@ pub fn parse_ratios(text: &str) -> Result<Vec<f64>, String> {
     Ok(ratios)
 }
 
-/// `--seeds`: 2 to [`MAX_SEEDS`] (an interval needs two).
+/// `--seeds`: 2 to 10,000 (`MAX_SEEDS`; an interval needs two).
 pub fn parse_seeds(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(seeds) if (2..=MAX_SEEDS).contains(&seeds) => Ok(seeds),
@@ -127,7 +127,7 @@ pub fn parse_seeds(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Refuses a sweep of more than [`MAX_RUNS`] networks, before any work.
+/// Refuses a sweep of more than 10,000 networks (`MAX_RUNS`), before any work.
 pub fn check_size(ratios: usize, seeds: usize) -> Result<(), String> {
     let runs = ratios.saturating_mul(seeds);
     if runs > MAX_RUNS {
