@@ -139,7 +139,10 @@ pub fn run(args: &ExperimentArgs) -> Outcome {
         .clone()
         .unwrap_or_else(|| results_dir().join(slug));
     if args.name == ExperimentName::DropoutSweep {
-        check_sweep_size(args.ratios.0.len(), args.seeds).map_err(Failure::Usage)?;
+        check_sweep_size(args.ratios.0.len(), args.seeds).map_err(|reason| {
+            let refusal = Message::new("cli.experiment.sweep.too_large").arg("reason", reason);
+            Failure::Usage(refusal.render(lang::current()))
+        })?;
     }
     let request = ExperimentRequest {
         dropout: args.dropout,

@@ -106,6 +106,21 @@ fn every_command_refuses_a_bad_value_in_one_japanese_line_with_exit_2() {
             "エラー: --activation: \"tanh\" という活性化関数はありません。",
         ),
         (
+            &[
+                "experiment",
+                "dropout-sweep",
+                "--ratios",
+                "0,0.1",
+                "--seeds",
+                "10000",
+            ],
+            "エラー: Dropout の比率の比較が大きすぎて、何時間もかかります。",
+        ),
+        (
+            &["experiment", "dropout-sweep", "--ratios", "0,abc"],
+            "エラー: --ratios: Dropout の比率の並びが正しくありません",
+        ),
+        (
             &["lab", "--port", "70000"],
             "エラー: --port: 70000 はポート番号（0〜65535）ではありません",
         ),

@@ -347,6 +347,11 @@ pub(super) const ENTRIES: &[Entry] = &[
         "Dropout の比率の並びが正しくありません（{reason}）。0 以上 1 未満の値をカンマ区切りで指定してください",
     ),
     e(
+        "cli.experiment.sweep.too_large",
+        "{reason}",
+        "Dropout の比率の比較が大きすぎて、何時間もかかります。比率かシードの数を減らしてください（{reason}）",
+    ),
+    e(
         "cli.experiment.seeds.invalid",
         "{reason}",
         "シードの数が正しくありません（{reason}）。2 以上の整数を指定してください",
