@@ -207,6 +207,9 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             stop,
         };
         let eval = &*eval;
+        // Copied before the first step, so the copy holds no training-step buffers (only what
+        // inference reads is refreshed into it each epoch).
+        let mut snapshot = steps.network.clone();
         let first_step = steps.run(0..1, &mut losses);
         record_losses(0, &mut losses, history, observer);
         match first_step {
@@ -214,7 +217,7 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             Err(StepsEnd::Stopped) => return Err(TrainError::Stopped { epoch: 0 }),
             Ok(()) => {}
         }
-        let mut snapshot = steps.network.clone();
+        snapshot.copy_inference_state_from(steps.network);
         for epoch in 1..=config.epochs {
             // This epoch's remaining iterations and the next one's first, beside this epoch's
             // evaluation (of the network after its first iteration).
