@@ -2,8 +2,9 @@
 //! floats only when a batch or an inference chunk needs them: the 60,000 MNIST training images
 //! take 47 MB instead of 188 MB, and each sample's features stay contiguous.
 
-use crate::sparse::ColumnSplit;
+use crate::sparse::{ColumnSplit, SparseIndex};
 use crate::{Float, Matrix, resize_for};
+use std::sync::{Arc, OnceLock};
 
 /// Samples (rows) whose features are bytes, row-major, with the value each byte stands for:
 /// `value = table[byte]`. Borrowed from the data set, never copied.
@@ -28,6 +29,14 @@ pub struct ByteRows<'a, T: Float> {
     unit_scale: bool,
     /// Which columns an inference chunk stores dense (see [`crate::SparseRows`]).
     split: ColumnSplit,
+    /// The sparse entries of every row of `indexed`, found on first use and shared with the
+    /// sets cut from this one ([`Self::first_rows`]).
+    index: Arc<OnceLock<Option<SparseIndex>>>,
+    /// The rows the index covers: all the rows of the set this one was cut from.
+    indexed: &'a [u8],
+    /// How many entries the index of `indexed` holds (its capacity, so building it never
+    /// regrows a buffer).
+    sparse_entries: usize,
 }
 
 /// Samples decoded together: 16 rows' bytes are read side by side, so each feature's 16 values
@@ -59,12 +68,21 @@ impl<'a, T: Float> ByteRows<'a, T> {
                 *count += block_count as usize;
             }
         }
+        let split = ColumnSplit::from_counts(&counts, bytes.len() / ncols);
+        let sparse_entries = split
+            .sparse_columns()
+            .iter()
+            .map(|&column| counts[column as usize])
+            .sum();
         Self {
             bytes,
             ncols,
             unit_scale: table == Self::unit_scale_table(),
             table,
-            split: ColumnSplit::from_counts(&counts, bytes.len() / ncols),
+            split,
+            index: Arc::default(),
+            indexed: bytes,
+            sparse_entries,
         }
     }
 
@@ -84,6 +102,9 @@ impl<'a, T: Float> ByteRows<'a, T> {
             table: self.table,
             unit_scale: self.unit_scale,
             split: self.split.clone(),
+            index: Arc::clone(&self.index),
+            indexed: self.indexed,
+            sparse_entries: self.sparse_entries,
         }
     }
 
@@ -113,6 +134,20 @@ impl<'a, T: Float> ByteRows<'a, T> {
     /// Which columns [`SparseRows::decode_rows`](crate::SparseRows::decode_rows) stores dense.
     pub fn split(&self) -> &ColumnSplit {
         &self.split
+    }
+
+    /// Each row's entries outside the dense columns, built on first use (one pass over the
+    /// bytes); `None` if they do not fit the index's compact form.
+    pub(crate) fn sparse_index(&self) -> Option<&SparseIndex> {
+        self.index
+            .get_or_init(|| {
+                SparseIndex::build(
+                    self.indexed.chunks_exact(self.ncols),
+                    &self.split,
+                    self.sparse_entries,
+                )
+            })
+            .as_ref()
     }
 
     /// `out = self[indices, :]` decoded: the book's `x_train[batch_mask]`, into a reused

@@ -3,11 +3,13 @@
 //! non-zero too often for that to pay, so those columns are kept dense and multiplied by `gemm`;
 //! only the rest are stored row by row (CSR) and multiplied entry by entry.
 
+mod index;
 mod kernel;
 mod split;
 mod transpose;
 mod weights;
 
+pub(crate) use index::SparseIndex;
 pub use split::ColumnSplit;
 pub use transpose::TransposeBuffers;
 pub use weights::SparseWeights;
@@ -205,6 +207,15 @@ impl<T: Float> SparseRows<T> {
         columns.clear();
         values.clear();
         let table = bytes.table();
+        if let Some(index) = bytes.sparse_index() {
+            for row in (0..rows).map(&source) {
+                let (positions, row_bytes) = index.row(row);
+                columns.extend(positions.iter().map(|&position| u32::from(position)));
+                values.extend(row_bytes.iter().map(|&byte| table[usize::from(byte)]));
+                row_starts.push(values.len());
+            }
+            return;
+        }
         for row in (0..rows).map(&source) {
             for_each_nonzero(bytes.row(row), split, |column, byte| {
                 if let Slot::Sparse(position) = split.slot(column) {
@@ -350,7 +361,7 @@ impl<T: Float> SparseRows<T> {
 /// in order, testing eight bytes at a time (most of an image is zero, and most non-zero pixels
 /// are in dense columns).
 #[inline]
-fn for_each_nonzero(row: &[u8], split: &ColumnSplit, mut visit: impl FnMut(usize, u8)) {
+pub(crate) fn for_each_nonzero(row: &[u8], split: &ColumnSplit, mut visit: impl FnMut(usize, u8)) {
     const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut words = row.chunks_exact(8);
