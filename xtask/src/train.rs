@@ -65,7 +65,8 @@ pub fn run(args: &TrainArgs) -> Outcome {
         .prepare(request)
         .map_err(run_failure)?;
     let config = prepared.config().clone();
-    let data = args.data.load(config.train_size, args.quiet)?;
+    let mut data = args.data.load(config.train_size, args.quiet)?;
+    data.release_test_bytes();
     if !args.quiet {
         let iterations = scratchnet_experiments::trainer::iterations_per_epoch(
             config.train_size,

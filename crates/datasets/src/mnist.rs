@@ -175,6 +175,14 @@ impl Split {
         self.labels.is_empty()
     }
 
+    /// Frees the images and keeps the labels: for a caller that holds the images in another form
+    /// (the sparse rows every evaluation multiplies) and needs the bytes no longer. Afterwards
+    /// the images are `len() × 0`: [`Self::image_shape`] is `(0, 0)` and every image is empty.
+    pub fn release_images(&mut self) {
+        self.images = Vec::new();
+        (self.rows, self.cols) = (0, 0);
+    }
+
     /// Image height and width (28 × 28 for the MNIST family).
     pub fn image_shape(&self) -> (usize, usize) {
         (self.rows, self.cols)

@@ -170,3 +170,16 @@ fn conversions_use_only_the_first_n_samples() {
     assert_eq!(first.images_u8(), &split.images_u8()[..256]);
     assert_eq!(split.take(0).images_f32(10).nrows(), 0);
 }
+
+#[test]
+fn released_images_leave_the_labels() {
+    let pixels: Vec<u8> = (0..=255).chain(0..=255).collect(); // two 16 × 16 images
+    let mut split = Split::from_raw(pixels, vec![3, 9], 16, 16).unwrap();
+    split.release_images();
+    assert_eq!(split.len(), 2);
+    assert_eq!(split.labels(2), [3, 9]);
+    assert_eq!(split.image_shape(), (0, 0));
+    assert!(split.images_u8().is_empty());
+    assert_eq!(split.get_image(1), Some(&[][..]));
+    assert_eq!(split.images_f32(2).shape(), (2, 0));
+}

@@ -167,6 +167,12 @@ pub struct LoadedData {
 }
 
 impl LoadedData {
+    /// Frees the test images' bytes, keeping their labels and the sparse rows evaluation reads:
+    /// a training run needs nothing else of the test set (7.8 MB of MNIST's 10,000 images).
+    pub fn release_test_bytes(&mut self) {
+        self.mnist.test.release_images();
+    }
+
     /// The first `n` training images, one byte per pixel, decoded batch by batch.
     pub fn train_rows(&self, n: usize) -> ByteRows<'_, f32> {
         self.mnist.train.byte_rows(n)
