@@ -64,12 +64,19 @@ impl<T: Float> SparseWeights<T> {
             self.values = Aligned::zeros(sparse_columns.len() * self.width);
         }
         let width = self.width;
-        // Column by column of the column-major `weight`, gather the rows each part needs (the
-        // padding past `n_out` is never written, so it stays zero).
+        // The sparse rows, 16 outputs at a time: each row's 16 values are read from 16 columns of
+        // the column-major `weight` and written as one run (one value per column and row would
+        // write a different cache line every time). The padding past `n_out` is never written,
+        // so it stays zero.
         let columns = weight.as_slice().chunks_exact(n_in.max(1));
-        for (j, column) in columns.clone().enumerate() {
+        let weight = weight.as_slice();
+        for first_output in (0..n_out).step_by(TILE) {
+            let outputs = TILE.min(n_out - first_output);
             for (position, &k) in sparse_columns.iter().enumerate() {
-                self.values[position * width + j] = column[k as usize];
+                let row = &mut self.values[position * width + first_output..][..outputs];
+                for (offset, value) in row.iter_mut().enumerate() {
+                    *value = weight[(first_output + offset) * n_in + k as usize];
+                }
             }
         }
         let dense_targets = self
