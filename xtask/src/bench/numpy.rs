@@ -20,6 +20,13 @@ pub struct NumpyTwin {
     pub work: TrainingWork,
 }
 
+impl NumpyTwin {
+    /// Whether `other` runs the same script with the same flags (one measurement serves both).
+    pub fn same_run(&self, other: &Self) -> bool {
+        self.script == other.script && self.args == other.args
+    }
+}
+
 /// The NumPy side of a workload in the table.
 #[derive(Debug)]
 pub enum NumpyOutcome {
@@ -31,6 +38,8 @@ pub enum NumpyOutcome {
         series: Series,
         work: TrainingWork,
     },
+    /// The same twin, measured for this earlier workload of the invocation.
+    SameAs(super::workloads::WorkloadKey),
 }
 
 /// How the NumPy twins run in this invocation: the interpreter, the runs of each, and the
