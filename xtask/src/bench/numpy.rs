@@ -163,11 +163,7 @@ fn numpy_version(python: &str) -> Result<String, String> {
 /// The last non-empty line of a script's stdout: `{"final_train_acc": …, "final_test_acc": …,
 /// "seconds": …}` (other keys ignored).
 pub fn parse_output(stdout: &str) -> Result<Reported> {
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|line| !line.trim().is_empty())
-        .ok_or_else(|| anyhow!("no output"))?;
+    let line = last_line(stdout)?;
     let json: serde_json::Value =
         serde_json::from_str(line).with_context(|| format!("not JSON: {line}"))?;
     let number = |key: &str| {
@@ -181,6 +177,15 @@ pub fn parse_output(stdout: &str) -> Result<Reported> {
         seconds: number("seconds")?,
         threads: None,
     })
+}
+
+/// The last non-empty line of a script's stdout: where the bench's scripts put their result.
+pub fn last_line(stdout: &str) -> Result<&str> {
+    stdout
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .ok_or_else(|| anyhow!("no output"))
 }
 
 #[cfg(test)]

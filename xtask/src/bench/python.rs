@@ -3,6 +3,7 @@
 //! directory from the bench's MNIST files, and the last line of their output read back.
 
 use super::child::{ChildCommand, shown_path};
+use super::numpy::last_line;
 use super::record::Reported;
 use super::workloads::{Selection, WorkloadKey};
 use anyhow::{Context, Result, anyhow, bail};
@@ -100,11 +101,7 @@ impl Scripts<'_> {
 
 /// The scripts' last non-empty line: `final train acc A, test acc B, train() S s`.
 pub fn parse_last_line(stdout: &str) -> Result<Reported> {
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|line| !line.trim().is_empty())
-        .ok_or_else(|| anyhow!("no output"))?;
+    let line = last_line(stdout)?;
     let fields: Vec<&str> = line
         .trim()
         .strip_prefix("final ")
