@@ -155,8 +155,9 @@ fn run_workload_table(args: &BenchArgs) -> Result<()> {
     if let Some(line) = &skipped {
         eprintln!("{line}");
     }
-    if let (Some(python), false) = (&args.python, selection.python_workloads().is_empty()) {
-        python::probe(python)?;
+    let python_keys = selection.python_workloads();
+    if let (Some(python), false) = (&args.python, python_keys.is_empty()) {
+        python::probe(python, &python_keys)?;
     }
     let source = fetched_source(args)?;
     let mut header = Header::start();

@@ -20,8 +20,6 @@ const CH5_SCRIPT: &str = "crates/python/examples/ch5_trainer.py";
 /// Fetches MNIST from the mirror into the data directory and writes the float32 cache, so
 /// that no measured run pays for it.
 const WARM_UP: &str = "from scratchnet import load_mnist; load_mnist()";
-/// What the interpreter must import.
-const IMPORT_PROBE: &str = "import scratchnet";
 
 /// The selection to run: workloads that need `--python` are refused when named without it and
 /// left out of the default selection, with the line that says so.
@@ -46,15 +44,28 @@ pub fn select(
     }
 }
 
-/// Checks that `python` imports scratchnet, before anything is measured.
-pub fn probe(python: &str) -> Result<()> {
+/// Checks that `python` imports what the selected Python workloads need, before anything is
+/// measured.
+pub fn probe(python: &str, keys: &[WorkloadKey]) -> Result<()> {
+    let modules = modules_needed(keys);
     ChildCommand::new(python)
-        .args(["-c", IMPORT_PROBE])
+        .args(["-c", &format!("import {}", modules.join(", "))])
         .run()
         .map(drop)
         .with_context(|| {
-            format!("{python} cannot import scratchnet: `{python} -m pip install ./crates/python`")
+            format!(
+                "{python} cannot import {}: `{python} -m pip install ./crates/python{}`",
+                modules.join(" or "),
+                if modules.len() > 1 { " matplotlib" } else { "" }
+            )
         })
+}
+
+/// scratchnet, and matplotlib for the seed script's plot.
+fn modules_needed(keys: &[WorkloadKey]) -> Vec<&'static str> {
+    let plots = keys.contains(&WorkloadKey::PySeed);
+    let plot: &[&str] = if plots { &["matplotlib"] } else { &[] };
+    ["scratchnet"].iter().chain(plot).copied().collect()
 }
 
 /// The command lines of the package's scripts in one bench invocation.
@@ -155,6 +166,21 @@ mod tests {
             [WorkloadKey::PySeed, WorkloadKey::PyCh5]
         );
         assert!(note.is_none());
+    }
+
+    #[test]
+    fn the_seed_script_also_needs_matplotlib() {
+        assert_eq!(modules_needed(&[WorkloadKey::PyCh5]), ["scratchnet"]);
+        assert_eq!(
+            modules_needed(&[WorkloadKey::PySeed, WorkloadKey::PyCh5]),
+            ["scratchnet", "matplotlib"]
+        );
+        let missing = probe("python3-that-does-not-exist", &[WorkloadKey::PySeed])
+            .expect_err("no such interpreter");
+        assert!(
+            format!("{missing:#}").contains("cannot import scratchnet or matplotlib"),
+            "{missing:#}"
+        );
     }
 
     #[test]
