@@ -9,7 +9,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 /// A command line to run as a measured child process, with the environment variables it must
-/// not inherit.
+/// not inherit and those it is given.
 #[derive(Clone, Debug)]
 pub struct ChildCommand {
     program: PathBuf,
@@ -17,6 +17,7 @@ pub struct ChildCommand {
     label: Option<String>,
     args: Vec<String>,
     remove_env: Vec<String>,
+    set_env: Vec<(String, String)>,
 }
 
 /// What a finished child process did.
@@ -40,6 +41,7 @@ impl ChildCommand {
             label: None,
             args: Vec::new(),
             remove_env: Vec::new(),
+            set_env: Vec::new(),
         }
     }
 
@@ -66,6 +68,12 @@ impl ChildCommand {
         self
     }
 
+    /// Sets environment variable `key` to `value` for the child.
+    pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.set_env.push((key.into(), value.into()));
+        self
+    }
+
     /// The arguments after the program.
     pub fn arguments(&self) -> &[String] {
         &self.args
@@ -74,9 +82,14 @@ impl ChildCommand {
     /// The command as one shell line, reproducible by copy and paste from the workspace root.
     pub fn display(&self) -> String {
         let mut words = Vec::new();
-        if !self.remove_env.is_empty() {
+        if !self.remove_env.is_empty() || !self.set_env.is_empty() {
             words.push("env".to_string());
             words.extend(self.remove_env.iter().map(|key| format!("-u {key}")));
+            words.extend(
+                self.set_env
+                    .iter()
+                    .map(|(key, value)| format!("{key}={}", shell_quote(value))),
+            );
         }
         words.push(match &self.label {
             Some(label) => label.clone(),
@@ -113,6 +126,7 @@ impl ChildCommand {
         for key in &self.remove_env {
             command.env_remove(key);
         }
+        command.envs(self.set_env.iter().map(|(key, value)| (key, value)));
         command
     }
 }
@@ -287,6 +301,13 @@ mod tests {
         );
         let xtask = ChildCommand::xtask(Path::new("/tmp/target/xtask")).arg("train");
         assert_eq!(xtask.display(), "cargo xtask train");
+        let with_env = ChildCommand::new("python")
+            .env("SCRATCHNET_PLOT", "/tmp/a b.png")
+            .arg("x.py");
+        assert_eq!(
+            with_env.display(),
+            "env SCRATCHNET_PLOT='/tmp/a b.png' python x.py"
+        );
     }
 
     #[test]
@@ -299,7 +320,8 @@ mod tests {
     #[test]
     fn a_child_is_timed_and_its_output_kept() {
         let measured = ChildCommand::new("sh")
-            .args(["-c", "echo out; echo err >&2"])
+            .env("BENCH_WORD", "out")
+            .args(["-c", "echo $BENCH_WORD; echo err >&2"])
             .run()
             .expect("sh runs");
         assert_eq!(

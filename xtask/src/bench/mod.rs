@@ -16,6 +16,7 @@ mod machine;
 mod micro;
 mod numpy;
 mod peak;
+mod python;
 mod record;
 mod report;
 mod scaling;
@@ -43,6 +44,11 @@ Workloads (--only keys), each run as a child process of this executable --runs t
                 NumPy twin: bench/numpy_seed_experiment.py
   ch5           `train --hidden 50 --train-size 60000 --weight-init 0.01 --lr 0.1 --epochs 17`:
                 the book's chapter-5 run; NumPy twin: bench/numpy_train_neuralnet.py
+  py-seed       crates/python/examples/seed_dropout.py (the seed's script on the Python package)
+                run by --python; twin: seed's, measured once when both run
+  py-ch5        crates/python/examples/ch5_trainer.py (ch5 through the package's Trainer) run by
+                --python; twin: ch5's. Both need --python (refused when named without it,
+                skipped by default without it); each reports train()'s seconds
   full3         `train --train-size 60000 --epochs 3`: the seed network on all of MNIST;
                 NumPy twin: bench/numpy_seed_experiment.py --train-size 60000 --epochs 3 --dropout 0
   NAME          each experiment of `cargo xtask experiment --help` (optimizers, dropout-sweep, …):
@@ -84,8 +90,9 @@ pub struct BenchArgs {
     /// scaling) repetitions.
     #[arg(long)]
     pub quick: bool,
-    /// Only these workloads, comma-separated: seed, ch5, full3, an experiment's name,
-    /// experiments (all of them), micro, lab [default: all].
+    /// Only these workloads, comma-separated: seed, py-seed, ch5, py-ch5, full3, an
+    /// experiment's name, experiments (all of them), micro, lab [default: all; py-seed and
+    /// py-ch5 only with --python].
     #[arg(long, value_parser = Selection::parse, value_name = "KEYS", conflicts_with = "scaling")]
     pub only: Option<Selection>,
     /// Instead of the workload table: in-process cost against training-set size, width and
@@ -101,15 +108,14 @@ pub struct BenchArgs {
     #[arg(long = "mirror", value_name = "URL|DIR")]
     pub mirrors: Vec<String>,
     /// Python interpreter for the NumPy twins (needs numpy: `pip install -r
-    /// bench/requirements.txt`).
-    #[arg(
-        long,
-        default_value = "python3",
-        value_name = "PATH",
-        conflicts_with = "scaling"
-    )]
-    pub python: String,
+    /// bench/requirements.txt`) and, when given, for py-seed and py-ch5 (needs scratchnet:
+    /// `pip install ./crates/python`) [default: python3, without py-seed and py-ch5].
+    #[arg(long, value_name = "PATH", conflicts_with = "scaling")]
+    pub python: Option<String>,
 }
+
+/// The interpreter of the NumPy twins when `--python` is not given.
+const DEFAULT_PYTHON: &str = "python3";
 
 fn parse_positive(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
@@ -145,12 +151,20 @@ fn run_workload_table(args: &BenchArgs) -> Result<()> {
     if !cfg!(unix) {
         bail!(NEEDS_UNIX);
     }
-    let selection = args.only.clone().unwrap_or_else(Selection::everything);
+    let (selection, skipped) = python::select(args.only.clone(), args.python.as_deref())?;
+    if let Some(line) = &skipped {
+        eprintln!("{line}");
+    }
+    let python_keys = selection.python_workloads();
+    if let (Some(python), false) = (&args.python, python_keys.is_empty()) {
+        python::probe(python, &python_keys)?;
+    }
     let source = fetched_source(args)?;
     let mut header = Header::start();
     let parent_peak_kib = child::own_peak_rss_kib();
     let numpy_runs = args.numpy_runs.unwrap_or(if args.quick { 1 } else { 3 });
-    let numpy = NumpySetup::probe(&args.python, numpy_runs);
+    let interpreter = args.python.as_deref().unwrap_or(DEFAULT_PYTHON);
+    let numpy = NumpySetup::probe(interpreter, numpy_runs);
     let exe = std::env::current_exe().context("locating the xtask executable")?;
     let results = measure_workloads(args, &selection, &source, &numpy, &exe)?;
     let micro = if selection.micro {
@@ -175,6 +189,7 @@ fn run_workload_table(args: &BenchArgs) -> Result<()> {
         lab: lab.as_ref(),
         parent_peak_kib,
         numpy_version: numpy.version.as_ref().ok().map(String::as_str),
+        skipped: skipped.as_deref(),
     });
     report::publish("bench.txt", &text)
 }
@@ -192,17 +207,34 @@ fn measure_workloads(
         data_dir: &source.dir,
         quick: args.quick,
         scratch_dir: &scratch_dir,
+        python: args.python.as_deref(),
     };
     let runs = args.runs.unwrap_or(if args.quick { 1 } else { 5 });
     let data_dir = shown_path(&source.dir);
-    let results = selection
-        .workloads
-        .iter()
-        .map(|&key| workloads::measure(setting.workload(key)?, runs, numpy, &data_dir))
-        .collect();
-    // Only the experiments' output lives there; nothing else would remove it.
+    let results = std::fs::create_dir_all(&scratch_dir)
+        .with_context(|| format!("creating {}", scratch_dir.display()))
+        .and_then(|()| measure_each(&setting, selection, runs, numpy, &data_dir));
+    // Only the experiments' output and the Python package's data cache live there; nothing
+    // else would remove them.
     let _ = std::fs::remove_dir_all(&scratch_dir);
     results
+}
+
+/// Each selected workload in table order; a NumPy twin already measured is not run again.
+fn measure_each(
+    setting: &Setting<'_>,
+    selection: &Selection,
+    runs: usize,
+    numpy: &NumpySetup,
+    data_dir: &str,
+) -> Result<Vec<WorkloadResult>> {
+    let mut results: Vec<WorkloadResult> = Vec::new();
+    for &key in &selection.workloads {
+        let workload = setting.workload(key)?;
+        let result = workloads::measure(workload, runs, numpy, data_dir, &results)?;
+        results.push(result);
+    }
+    Ok(results)
 }
 
 /// The threads of the train runs (as they report them), of this process and of NumPy.

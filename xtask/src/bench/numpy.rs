@@ -20,6 +20,13 @@ pub struct NumpyTwin {
     pub work: TrainingWork,
 }
 
+impl NumpyTwin {
+    /// Whether `other` runs the same script with the same flags (one measurement serves both).
+    pub fn same_run(&self, other: &Self) -> bool {
+        self.script == other.script && self.args == other.args
+    }
+}
+
 /// The NumPy side of a workload in the table.
 #[derive(Debug)]
 pub enum NumpyOutcome {
@@ -31,6 +38,8 @@ pub enum NumpyOutcome {
         series: Series,
         work: TrainingWork,
     },
+    /// The same twin, measured for this earlier workload of the invocation.
+    SameAs(super::workloads::WorkloadKey),
 }
 
 /// How the NumPy twins run in this invocation: the interpreter, the runs of each, and the
@@ -154,11 +163,7 @@ fn numpy_version(python: &str) -> Result<String, String> {
 /// The last non-empty line of a script's stdout: `{"final_train_acc": …, "final_test_acc": …,
 /// "seconds": …}` (other keys ignored).
 pub fn parse_output(stdout: &str) -> Result<Reported> {
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|line| !line.trim().is_empty())
-        .ok_or_else(|| anyhow!("no output"))?;
+    let line = last_line(stdout)?;
     let json: serde_json::Value =
         serde_json::from_str(line).with_context(|| format!("not JSON: {line}"))?;
     let number = |key: &str| {
@@ -172,6 +177,15 @@ pub fn parse_output(stdout: &str) -> Result<Reported> {
         seconds: number("seconds")?,
         threads: None,
     })
+}
+
+/// The last non-empty line of a script's stdout: where the bench's scripts put their result.
+pub fn last_line(stdout: &str) -> Result<&str> {
+    stdout
+        .lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .ok_or_else(|| anyhow!("no output"))
 }
 
 #[cfg(test)]

@@ -67,6 +67,18 @@ impl Series {
     pub fn last_reported(&self) -> Option<Reported> {
         self.runs.last().and_then(|run| run.reported)
     }
+
+    /// The median of the training times the runs reported, if every run reported one.
+    pub fn median_reported_seconds(&self) -> Option<Duration> {
+        let reported: Option<Vec<Duration>> = self
+            .runs
+            .iter()
+            .map(|run| Some(Duration::from_secs_f64(run.reported?.seconds.max(0.0))))
+            .collect();
+        reported
+            .filter(|seconds| !seconds.is_empty())
+            .map(|seconds| median(&sorted(seconds)))
+    }
 }
 
 /// KiB as MB (10^6 bytes).

@@ -31,6 +31,12 @@ const TARGET_FULL_RSS_MB: f64 = 110.0;
 const TARGET_EXPERIMENTS_SECONDS: f64 = 20.0;
 const TARGET_STEP_GFLOPS: f64 = 150.0;
 const TARGET_EVAL_GFLOPS: f64 = 300.0;
+/// Issue 19: the seed script on the Python package against the book's NumPy code.
+const TARGET_PY_SEED_SPEEDUP: f64 = 10.0;
+/// Issue 19: the chapter-5 run through the package's `Trainer` against `train_neuralnet.py`.
+const TARGET_PY_CH5_SPEEDUP: f64 = 4.0;
+/// Issue 19: the package's `train()` at most this many times the CLI's training time.
+const TARGET_PY_TRAIN_RATIO: f64 = 1.10;
 
 /// What every report starts with: the command, the date, the machine, its load, the threads
 /// and the commit.
@@ -140,6 +146,8 @@ pub struct WorkloadReport<'a> {
     pub parent_peak_kib: Option<u64>,
     /// numpy's version and BLAS, when NumPy ran.
     pub numpy_version: Option<&'a str>,
+    /// The line saying which workloads the default selection left out, if any.
+    pub skipped: Option<&'a str>,
 }
 
 /// The whole report of `cargo xtask bench`.
@@ -148,6 +156,9 @@ pub fn render_workloads(report: &WorkloadReport<'_>) -> String {
     if !report.results.is_empty() {
         sections.push(workload_table(report.results).render());
         sections.push(workload_notes(report.results, report.parent_peak_kib));
+    }
+    if let Some(line) = report.skipped {
+        sections.push(format!("{line}\n"));
     }
     if let Some(micro) = report.micro {
         sections.push(micro_table(micro).render());
@@ -181,7 +192,7 @@ fn workload_table(results: &[WorkloadResult]) -> Table<11> {
         "final train / test acc",
     ]);
     for result in results {
-        table.row(scratchnet_row(result));
+        table.row(scratchnet_row(result, results));
         if let Some(row) = numpy_row(result) {
             table.row(row);
         }
@@ -192,15 +203,39 @@ fn workload_table(results: &[WorkloadResult]) -> Table<11> {
     table
 }
 
-fn scratchnet_row(result: &WorkloadResult) -> WorkloadRow {
+/// The NumPy runs `result` is compared with: its own twin's, or those of the earlier workload
+/// that measured the same twin.
+fn twin_series<'a>(
+    result: &'a WorkloadResult,
+    results: &'a [WorkloadResult],
+) -> Option<&'a Series> {
+    match &result.numpy {
+        NumpyOutcome::Ran { series, .. } => Some(series),
+        NumpyOutcome::SameAs(key) => results
+            .iter()
+            .find(|other| other.workload.key == *key)
+            .and_then(|other| twin_series(other, &[])),
+        NumpyOutcome::NoTwin | NumpyOutcome::Skipped(_) => None,
+    }
+}
+
+/// How the workload runs: the CLI, or the Python package.
+fn code_of(key: WorkloadKey) -> &'static str {
+    if key.is_python() {
+        "scratchnet (Python)"
+    } else {
+        "scratchnet"
+    }
+}
+
+fn scratchnet_row(result: &WorkloadResult, results: &[WorkloadResult]) -> WorkloadRow {
     let workload = &result.workload;
-    let ratio = match &result.numpy {
-        NumpyOutcome::Ran { series, .. } => format!("{:.1}×", speedup(series, &result.scratchnet)),
-        _ => String::new(),
-    };
+    let ratio = twin_series(result, results).map_or_else(String::new, |numpy| {
+        format!("{:.1}×", speedup(numpy, &result.scratchnet))
+    });
     series_row(
         format!("{}: {}", workload.key.name(), workload.title),
-        "scratchnet",
+        code_of(workload.key),
         &result.scratchnet,
         workload.work.as_ref(),
         ratio,
@@ -210,7 +245,7 @@ fn scratchnet_row(result: &WorkloadResult) -> WorkloadRow {
 fn numpy_row(result: &WorkloadResult) -> Option<WorkloadRow> {
     let label = format!("{}: (NumPy twin)", result.workload.key.name());
     match &result.numpy {
-        NumpyOutcome::NoTwin => None,
+        NumpyOutcome::NoTwin | NumpyOutcome::SameAs(_) => None,
         NumpyOutcome::Ran { series, work } => Some(series_row(
             label,
             "NumPy",
@@ -426,6 +461,23 @@ fn targets_table(results: &[WorkloadResult], micro: Option<&Micro>) -> Table<4> 
         }
         rss_row(&mut table, ch5, TARGET_FULL_RSS_MB);
     }
+    for (key, cli, goal) in [
+        (
+            WorkloadKey::PySeed,
+            WorkloadKey::Seed,
+            TARGET_PY_SEED_SPEEDUP,
+        ),
+        (WorkloadKey::PyCh5, WorkloadKey::Ch5, TARGET_PY_CH5_SPEEDUP),
+    ] {
+        if let Some(python) = find(key) {
+            if let Some(numpy) = twin_series(python, results) {
+                table.row(ratio_row(python, numpy, goal));
+            }
+            if let Some(row) = find(cli).and_then(|cli| train_time_row(python, cli)) {
+                table.row(row);
+            }
+        }
+    }
     if let Some(full3) = find(WorkloadKey::Full3) {
         wall_row(
             &mut table,
@@ -464,17 +516,45 @@ fn targets_table(results: &[WorkloadResult], micro: Option<&Micro>) -> Table<4> 
 
 fn speedup_row(table: &mut Table<4>, result: &WorkloadResult, goal: f64) {
     if let NumpyOutcome::Ran { series, .. } = &result.numpy {
-        let ratio = speedup(series, &result.scratchnet);
-        table.row(target_row(
-            &format!(
-                "{}: NumPy ÷ scratchnet median wall",
-                result.workload.key.name()
-            ),
-            format!("{ratio:.1}×"),
-            format!("≥ {goal}×"),
-            ratio >= goal,
-        ));
+        table.row(ratio_row(result, series, goal));
     }
+}
+
+/// NumPy's median wall over `result`'s, against `goal`.
+fn ratio_row(result: &WorkloadResult, numpy: &Series, goal: f64) -> [String; 4] {
+    let ratio = speedup(numpy, &result.scratchnet);
+    target_row(
+        &format!(
+            "{}: NumPy ÷ scratchnet median wall",
+            result.workload.key.name()
+        ),
+        format!("{ratio:.1}×"),
+        format!("≥ {goal}×"),
+        ratio >= goal,
+    )
+}
+
+/// The package's `train()` seconds over the CLI's training seconds (medians of what the runs
+/// reported). The scripts record the loss the book's way (one more forward pass of the batch
+/// per step), the CLI does not: the label says so.
+fn train_time_row(python: &WorkloadResult, cli: &WorkloadResult) -> Option<[String; 4]> {
+    let package = python.scratchnet.median_reported_seconds()?;
+    let command_line = cli.scratchnet.median_reported_seconds()?;
+    let ratio = package.as_secs_f64() / command_line.as_secs_f64().max(1e-9);
+    Some(target_row(
+        &format!(
+            "{}: train() ÷ `{}` training time (loss recorded after the update, as the book)",
+            python.workload.key.name(),
+            cli.workload.key.name()
+        ),
+        format!(
+            "{:.2} s ÷ {:.2} s = {ratio:.2}",
+            package.as_secs_f64(),
+            command_line.as_secs_f64()
+        ),
+        format!("≤ {TARGET_PY_TRAIN_RATIO}"),
+        ratio <= TARGET_PY_TRAIN_RATIO,
+    ))
 }
 
 fn rss_row(table: &mut Table<4>, result: &WorkloadResult, goal_mb: f64) {
@@ -509,6 +589,9 @@ fn commands(report: &WorkloadReport<'_>) -> String {
     );
     for result in report.results {
         let key = result.workload.key.name();
+        if let Some(prepare) = &result.workload.prepare {
+            let _ = writeln!(out, "    {key}, once before: {}", prepare.display());
+        }
         let _ = writeln!(out, "    {key}: {}", result.scratchnet.command.display());
         if let NumpyOutcome::Ran { series, .. } = &result.numpy {
             let _ = writeln!(out, "    {key}, NumPy: {}", series.command.display());
@@ -548,6 +631,7 @@ mod tests {
             data_dir: Path::new("/data"),
             quick: false,
             scratch_dir: Path::new("/tmp/b"),
+            python: Some("venv/bin/python"),
         };
         setting.workload(key).expect("valid workload")
     }
@@ -599,7 +683,8 @@ mod tests {
             series: series(&[17.5, 18.0, 17.0], 200_000, Some(0.49)),
             work,
         };
-        let row = scratchnet_row(&seed_result(numpy));
+        let result = seed_result(numpy);
+        let row = scratchnet_row(&result, std::slice::from_ref(&result));
         let cells: Vec<&str> = row.iter().map(String::as_str).collect();
         assert_eq!(
             cells[1..],
@@ -615,6 +700,48 @@ mod tests {
                 "10.0×",
                 "0.6000 / 0.5000"
             ]
+        );
+    }
+
+    #[test]
+    fn the_package_shares_the_twin_and_is_timed_against_the_command_line() {
+        let work = workload(WorkloadKey::Seed).twin.expect("seed twin").work;
+        let numpy = NumpyOutcome::Ran {
+            series: series(&[35.0], 200_000, Some(0.49)),
+            work,
+        };
+        let python = WorkloadResult {
+            workload: workload(WorkloadKey::PySeed),
+            // The series reports its walls as train() seconds: 2.0 against the CLI's 1.75.
+            scratchnet: series(&[2.0, 3.5, 4.0], 150_000, Some(0.5)),
+            numpy: NumpyOutcome::SameAs(WorkloadKey::Seed),
+        };
+        let results = [seed_result(numpy), python];
+        let row = scratchnet_row(&results[1], &results);
+        assert_eq!(
+            (row[1].as_str(), row[9].as_str()),
+            ("scratchnet (Python)", "10.0×")
+        );
+        assert!(numpy_row(&results[1]).is_none());
+        let table = workload_table(&results).render();
+        assert_eq!(table.lines().count(), 2 + 3, "{table}");
+        let targets = targets_table(&results, None).render();
+        let cells = |needle: &str| -> Vec<String> {
+            let line = targets.lines().find(|line| line.contains(needle));
+            let line = line.unwrap_or_else(|| panic!("no {needle:?} in {targets}"));
+            line.split('|')
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        };
+        assert_eq!(
+            cells("py-seed: NumPy ÷")[2..5],
+            ["10.0×", "≥ 10×", "yes"],
+            "{targets}"
+        );
+        assert_eq!(
+            cells("py-seed: train() ÷")[2..5],
+            ["3.50 s ÷ 1.75 s = 2.00", "≤ 1.1", "NO"],
+            "{targets}"
         );
     }
 

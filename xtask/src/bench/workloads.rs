@@ -4,6 +4,7 @@
 use super::child::{ChildCommand, shown_path};
 use super::flops::{TEST_IMAGES, TrainingWork};
 use super::numpy::{NumpyOutcome, NumpySetup, NumpyTwin};
+use super::python;
 use super::record::{Reported, RunRecord, Series, mb};
 use crate::results_dir;
 use crate::train::TrainArgs;
@@ -17,8 +18,12 @@ use std::path::{Path, PathBuf};
 pub enum WorkloadKey {
     /// `train --dropout 0.2`: the seed experiment.
     Seed,
+    /// The seed's script through the Python package.
+    PySeed,
     /// The book's chapter-5 two-layer network on all 60,000 images.
     Ch5,
+    /// The chapter-5 run through the Python package's `Trainer`.
+    PyCh5,
     /// The seed network on all 60,000 images for 3 epochs.
     Full3,
     /// A chapter-6 experiment at full size.
@@ -29,20 +34,33 @@ impl WorkloadKey {
     /// Every workload, in table order.
     pub fn all() -> Vec<Self> {
         let experiments = ExperimentName::ALL.map(Self::Experiment);
-        [Self::Seed, Self::Ch5, Self::Full3]
-            .into_iter()
-            .chain(experiments)
-            .collect()
+        [
+            Self::Seed,
+            Self::PySeed,
+            Self::Ch5,
+            Self::PyCh5,
+            Self::Full3,
+        ]
+        .into_iter()
+        .chain(experiments)
+        .collect()
     }
 
     /// The `--only` key.
     pub fn name(self) -> &'static str {
         match self {
             Self::Seed => "seed",
+            Self::PySeed => "py-seed",
             Self::Ch5 => "ch5",
+            Self::PyCh5 => "py-ch5",
             Self::Full3 => "full3",
             Self::Experiment(name) => name.slug(),
         }
+    }
+
+    /// Whether it runs a Python script on the `scratchnet` package (needs `--python`).
+    pub fn is_python(self) -> bool {
+        matches!(self, Self::PySeed | Self::PyCh5)
     }
 }
 
@@ -97,6 +115,18 @@ impl Selection {
             lab,
         })
     }
+
+    /// The selected workloads that need `--python`.
+    pub fn python_workloads(&self) -> Vec<WorkloadKey> {
+        let keys = self.workloads.iter().copied();
+        keys.filter(|key| key.is_python()).collect()
+    }
+
+    /// This selection without the workloads that need `--python`.
+    pub fn without_python(mut self) -> Self {
+        self.workloads.retain(|key| !key.is_python());
+        self
+    }
 }
 
 fn parse_key(text: &str) -> Result<WorkloadKey, String> {
@@ -124,6 +154,8 @@ pub struct Workload {
     /// What it is, in a few words.
     pub title: String,
     pub command: ChildCommand,
+    /// Run once, unmeasured, before the first run (a Python script's data cache).
+    pub prepare: Option<ChildCommand>,
     pub output: Output,
     /// Matrix-product work, for `train` workloads.
     pub work: Option<TrainingWork>,
@@ -137,6 +169,8 @@ pub enum Output {
     TrainJson(PathBuf),
     /// `experiment --out-dir`.
     ExperimentDir(PathBuf),
+    /// A Python script's last line of stdout (`final train acc …, test acc …, train() … s`).
+    ScriptLine,
 }
 
 /// What every workload's command line shares.
@@ -147,24 +181,18 @@ pub struct Setting<'a> {
     pub quick: bool,
     /// Parent of the experiments' output directories.
     pub scratch_dir: &'a Path,
+    /// `--python`: the interpreter with `scratchnet` installed, if given.
+    pub python: Option<&'a str>,
 }
 
 impl Setting<'_> {
     /// The workload `key` in this setting.
     pub fn workload(&self, key: WorkloadKey) -> Result<Workload> {
         match key {
-            WorkloadKey::Seed => self.train(
-                key,
-                "seed net, 300 images, 301 epochs, dropout 0.2",
-                &["--dropout", "0.2"],
-                seed_twin,
-            ),
-            WorkloadKey::Ch5 => self.train(
-                key,
-                "ch. 5 net 784-50-10, 60,000 images, 17 epochs",
-                &CH5_ARGS,
-                ch5_twin,
-            ),
+            WorkloadKey::Seed => self.train(key, SEED_TITLE, &SEED_ARGS, seed_twin),
+            WorkloadKey::PySeed => self.python(key, SEED_TITLE, &SEED_ARGS, seed_twin),
+            WorkloadKey::Ch5 => self.train(key, CH5_TITLE, &CH5_ARGS, ch5_twin),
+            WorkloadKey::PyCh5 => self.python(key, CH5_TITLE, &CH5_ARGS, ch5_twin),
             WorkloadKey::Full3 => self.train(
                 key,
                 "seed net, 60,000 images, 3 epochs",
@@ -198,7 +226,38 @@ impl Setting<'_> {
             key,
             title: title.into(),
             command,
+            prepare: None,
             output: Output::TrainJson(results_dir().join(format!("{out}.json"))),
+            work: Some(TrainingWork::of_run(&config)),
+            twin: Some(twin(&config)),
+        })
+    }
+
+    /// The Python script of `key` doing what `train FLAGS` does, with that run's work and twin.
+    fn python(
+        &self,
+        key: WorkloadKey,
+        title: &str,
+        train_flags: &[&str],
+        twin: fn(&RunConfig) -> NumpyTwin,
+    ) -> Result<Workload> {
+        let interpreter = self.python.ok_or_else(|| anyhow!(python::NEEDS_PYTHON))?;
+        let scripts = python::Scripts {
+            python: interpreter,
+            data_dir: self.data_dir,
+            scratch_dir: self.scratch_dir,
+        };
+        let arguments: Vec<String> = std::iter::once("train")
+            .chain(train_flags.iter().copied())
+            .map(String::from)
+            .collect();
+        let config = train_config(&arguments)?;
+        Ok(Workload {
+            key,
+            title: format!("{title}, Python package"),
+            command: scripts.command(key)?,
+            prepare: Some(scripts.warm_up()),
+            output: Output::ScriptLine,
             work: Some(TrainingWork::of_run(&config)),
             twin: Some(twin(&config)),
         })
@@ -220,12 +279,20 @@ impl Setting<'_> {
                 if self.quick { " --quick" } else { "" }
             ),
             command,
+            prepare: None,
             output: Output::ExperimentDir(out_dir),
             work: None,
             twin: None,
         }
     }
 }
+
+/// The seed experiment, in a few words.
+const SEED_TITLE: &str = "seed net, 300 images, 301 epochs, dropout 0.2";
+/// `train` flags of the seed experiment.
+const SEED_ARGS: [&str; 2] = ["--dropout", "0.2"];
+/// The book's chapter-5 run, in a few words.
+const CH5_TITLE: &str = "ch. 5 net 784-50-10, 60,000 images, 17 epochs";
 
 /// `train` flags of the book's chapter-5 network (`ch05/train_neuralnet.py`).
 const CH5_ARGS: [&str; 10] = [
@@ -297,13 +364,19 @@ pub struct WorkloadResult {
     pub numpy: NumpyOutcome,
 }
 
-/// Runs `workload` `runs` times, then its NumPy twin as `numpy` says.
+/// Runs `workload` `runs` times, then its NumPy twin as `numpy` says — unless a workload in
+/// `earlier` already measured the same twin in this invocation.
 pub fn measure(
     workload: Workload,
     runs: usize,
     numpy: &NumpySetup,
     data_dir: &str,
+    earlier: &[WorkloadResult],
 ) -> Result<WorkloadResult> {
+    if let Some(prepare) = &workload.prepare {
+        eprintln!("{}, preparing: {}", workload.key.name(), prepare.display());
+        prepare.run()?;
+    }
     let mut scratchnet = Series::new(workload.command.clone());
     for index in 0..runs {
         eprintln!(
@@ -314,11 +387,31 @@ pub fn measure(
         );
         scratchnet.runs.push(run_once(&workload)?);
     }
-    let numpy = numpy.measure(workload.twin.as_ref(), data_dir, workload.key.name())?;
+    let numpy = match twin_measured_by(&workload, earlier) {
+        Some(key) => NumpyOutcome::SameAs(key),
+        None => numpy.measure(workload.twin.as_ref(), data_dir, workload.key.name())?,
+    };
     Ok(WorkloadResult {
         workload,
         scratchnet,
         numpy,
+    })
+}
+
+/// The earlier workload whose NumPy twin ran with the same script and flags as `workload`'s.
+fn twin_measured_by(workload: &Workload, earlier: &[WorkloadResult]) -> Option<WorkloadKey> {
+    let twin = workload.twin.as_ref()?;
+    earlier.iter().find_map(|result| match &result.numpy {
+        NumpyOutcome::Ran { series, .. }
+            if result
+                .workload
+                .twin
+                .as_ref()
+                .is_some_and(|other| other.same_run(twin)) =>
+        {
+            (!series.runs.is_empty()).then_some(result.workload.key)
+        }
+        _ => None,
     })
 }
 
@@ -328,6 +421,10 @@ fn run_once(workload: &Workload) -> Result<RunRecord> {
     let reported = match &workload.output {
         Output::TrainJson(path) => Some(read_train_summary(path)?),
         Output::ExperimentDir(_) => None,
+        Output::ScriptLine => Some(
+            python::parse_last_line(&measured.stdout)
+                .with_context(|| format!("reading the output of {}", workload.command.display()))?,
+        ),
     };
     eprintln!(
         "  {:.2} s wall, {:.1} MB peak RSS{}",
@@ -346,6 +443,7 @@ fn clear(output: &Output) -> Result<()> {
     let removed = match output {
         Output::TrainJson(path) => std::fs::remove_file(path),
         Output::ExperimentDir(dir) => std::fs::remove_dir_all(dir),
+        Output::ScriptLine => Ok(()),
     };
     match removed {
         Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
@@ -385,6 +483,7 @@ mod tests {
             data_dir: Path::new("/data/mnist"),
             quick,
             scratch_dir: Path::new("/tmp/b"),
+            python: Some("venv/bin/python"),
         }
     }
 
@@ -437,6 +536,66 @@ mod tests {
             .expect("valid flags");
         let work = full3.work.expect("a train workload");
         assert_eq!((work.steps, work.evaluated_samples), (1_800, 220_000));
+    }
+
+    #[test]
+    fn python_workloads_do_the_work_of_their_command_line_against_its_twin() {
+        for (python, cli) in [
+            (WorkloadKey::PySeed, WorkloadKey::Seed),
+            (WorkloadKey::PyCh5, WorkloadKey::Ch5),
+        ] {
+            let package = setting(false).workload(python).expect("valid");
+            let command_line = setting(false).workload(cli).expect("valid");
+            assert_eq!(package.work, command_line.work);
+            let (twin, cli_twin) = (
+                package.twin.expect("a twin"),
+                command_line.twin.expect("a twin"),
+            );
+            assert!(twin.same_run(&cli_twin) && twin.work == cli_twin.work);
+            assert!(package.prepare.is_some() && matches!(package.output, Output::ScriptLine));
+            assert!(
+                package
+                    .command
+                    .display()
+                    .contains("venv/bin/python crates/python/examples/")
+            );
+        }
+        let without = Setting {
+            python: None,
+            ..setting(false)
+        };
+        let refused = without
+            .workload(WorkloadKey::PyCh5)
+            .expect_err("no --python");
+        assert!(refused.to_string().contains("--python"), "{refused}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_twin_measured_earlier_is_shared() {
+        let seed = setting(false).workload(WorkloadKey::Seed).expect("valid");
+        let numpy = NumpyOutcome::Ran {
+            series: Series::new(seed.command.clone()),
+            work: seed.work.clone().expect("a train workload"),
+        };
+        let mut earlier = vec![WorkloadResult {
+            workload: seed,
+            scratchnet: Series::new(ChildCommand::new("x")),
+            numpy,
+        }];
+        let python = setting(false).workload(WorkloadKey::PySeed).expect("valid");
+        // No NumPy run recorded yet: nothing to share.
+        assert_eq!(twin_measured_by(&python, &earlier), None);
+        let measured = ChildCommand::new("true").run().expect("true runs");
+        if let NumpyOutcome::Ran { series, .. } = &mut earlier[0].numpy {
+            series.runs.push(RunRecord {
+                measured,
+                reported: None,
+            });
+        }
+        assert_eq!(twin_measured_by(&python, &earlier), Some(WorkloadKey::Seed));
+        let ch5 = setting(false).workload(WorkloadKey::PyCh5).expect("valid");
+        assert_eq!(twin_measured_by(&ch5, &earlier), None);
     }
 
     #[test]
