@@ -34,17 +34,20 @@ pub fn write_row_major<T: Float>(matrix: &Matrix<T>, out: &mut [T]) -> bool {
 /// exactly `values`, or `None` if some value is not such a pixel.
 pub fn unit_scale_bytes<T: Float>(values: &[T]) -> Option<Vec<u8>> {
     let table = ByteRows::<T>::unit_scale_table();
-    values
-        .iter()
-        .map(|&value| {
-            let scaled = (value.as_f64() * 255.0).round();
-            if !(0.0..=255.0).contains(&scaled) {
-                return None;
-            }
-            let byte = scaled as u8;
-            (table[usize::from(byte)] == value).then_some(byte)
-        })
-        .collect()
+    // Sized up front: collecting into an `Option<Vec<_>>` would grow by doubling.
+    let mut bytes = Vec::with_capacity(values.len());
+    for &value in values {
+        let scaled = (value.as_f64() * 255.0).round();
+        if !(0.0..=255.0).contains(&scaled) {
+            return None;
+        }
+        let byte = scaled as u8;
+        if table[usize::from(byte)] != value {
+            return None;
+        }
+        bytes.push(byte);
+    }
+    Some(bytes)
 }
 
 /// Images in the form their computations are fastest in: the pixels as bytes (decoded batch

@@ -83,3 +83,14 @@ def test_loss_and_accuracy_accept_one_hot_and_28x28_images():
     assert net.accuracy(x, t) == net.accuracy(x, one_hot)
     assert net.loss(x, t) == pytest.approx(net.loss(x.reshape(4, 784) / 255.0, t), rel=1e-5)
     assert net.predict(x).shape == (4, 10)
+
+
+def test_images_in_any_memory_order_give_the_same_results():
+    net = small()
+    x, t = batch(3)
+    c_order = net.predict(np.ascontiguousarray(x))
+    assert np.array_equal(net.predict(np.asfortranarray(x)), c_order)
+    wide = np.zeros((10, 10))
+    wide[:, ::2] = x
+    assert np.array_equal(net.predict(wide[:, ::2]), c_order)
+    assert net.accuracy(np.asfortranarray(x), t) == net.accuracy(x, t)
