@@ -32,12 +32,7 @@ fn run_quick(name: &str, tag: &str, extra: &[&str], threads: Option<&str>) -> (P
     if let Some(threads) = threads {
         command.env("RAYON_NUM_THREADS", threads);
     }
-    let output = command.output().expect("running xtask");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = common::run_ok(&mut command);
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     check_outputs(&out, name, &stdout);
     (out, stdout)
@@ -345,20 +340,15 @@ fn synthetic_experiments_run_without_data() {
     let results = common::scratch();
     for name in ["optimizer-paths", "activations"] {
         let out = results.path().join(name);
-        let output = common::xtask(results.path())
-            .args(["experiment", name, "--quick", "--quiet", "--data-dir"])
-            .arg(results.path().join("no-data-here"))
-            .arg("--out-dir")
-            .arg(&out)
-            .env("LANG", "C")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .output()
-            .expect("running xtask");
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        let output = common::run_ok(
+            common::xtask(results.path())
+                .args(["experiment", name, "--quick", "--quiet", "--data-dir"])
+                .arg(results.path().join("no-data-here"))
+                .arg("--out-dir")
+                .arg(&out)
+                .env("LANG", "C")
+                .env_remove("LC_ALL")
+                .env_remove("LC_MESSAGES"),
         );
         check_outputs(&out, name, &String::from_utf8_lossy(&output.stdout));
         let japanese = std::fs::read_to_string(out.join("verdict.ja.txt")).expect("verdict.ja.txt");

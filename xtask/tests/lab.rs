@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{mnist_dir, scratch, xtask};
+use common::{mnist_dir, run_ok, scratch, xtask};
 use scratchnet_datasets::DatasetKind;
 use scratchnet_experiments::DataSource;
 use scratchnet_lab::{Lab, LabOptions};
@@ -48,15 +48,10 @@ fn a_lab_run_writes_the_csv_of_the_same_command_line_run() {
         std::thread::sleep(Duration::from_millis(100));
     }
     lab.shutdown();
-    let output = xtask(cli_results.path())
-        .args(["train", "--dropout", "0.2", "--epochs", "31", "--quiet"])
-        .args(common::data_flags())
-        .output()
-        .expect("running xtask");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_ok(
+        xtask(cli_results.path())
+            .args(["train", "--dropout", "0.2", "--epochs", "31", "--quiet"])
+            .args(common::data_flags()),
     );
     let csv = |dir: &std::path::Path| std::fs::read(dir.join(format!("{name}.csv"))).unwrap();
     assert_eq!(csv(lab_results.path()), csv(cli_results.path()));

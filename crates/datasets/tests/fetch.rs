@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    Behaviour, Server, assert_clean, catalog, fault_routes, good_routes, gz, options, small,
+    Behaviour, Server, assert_all_downloaded_from, assert_clean, catalog, fault_routes,
+    fetch_noting_failures, good_routes, gz, options, small,
 };
 use scratchnet_datasets::{
     FailureReason, FetchError, FetchEvent, FileOutcome, FileRole, Mnist, fetch_catalog, size_cap,
@@ -21,26 +22,10 @@ fn assert_falls_back(fault: impl Fn(Vec<u8>) -> Behaviour, expected: &str) {
     let server = Server::start(routes);
     let dir = tempfile::tempdir().unwrap();
     let (bad, good) = (server.url("bad"), server.url("good"));
-    let mut failures = Vec::new();
-    let mut observer = |event: &FetchEvent<'_>| {
-        if let FetchEvent::SourceFailed { failure, .. } = event {
-            failures.push(failure.to_string());
-        }
-    };
-    let report = fetch_catalog(
-        &catalog(&files),
-        &options(dir.path(), &[bad.clone(), good.clone()]),
-        &mut observer,
-    )
-    .unwrap_or_else(|e| panic!("fetch failed: {e}"));
-    for file in &report.files {
-        assert_eq!(
-            file.outcome,
-            FileOutcome::Downloaded {
-                source: good.clone()
-            }
-        );
-    }
+    let (report, failures) =
+        fetch_noting_failures(&files, dir.path(), &[bad.clone(), good.clone()]);
+    assert_all_downloaded_from(&report, &good);
+    let failures: Vec<String> = failures.iter().map(ToString::to_string).collect();
     eprintln!("failures of the faulty source: {failures:#?}");
     assert!(!failures.is_empty(), "the faulty source did not fail");
     for failure in &failures {
@@ -100,18 +85,9 @@ fn wrong_content_falls_back() {
     }));
     let server = Server::start(routes);
     let dir = tempfile::tempdir().unwrap();
-    let mut failures = Vec::new();
-    let mut observer = |event: &FetchEvent<'_>| {
-        if let FetchEvent::SourceFailed { failure, .. } = event {
-            failures.push(failure.reason.clone());
-        }
-    };
-    fetch_catalog(
-        &catalog(&files),
-        &options(dir.path(), &[server.url("bad"), server.url("good")]),
-        &mut observer,
-    )
-    .unwrap();
+    let sources = [server.url("bad"), server.url("good")];
+    let (_, failures) = fetch_noting_failures(&files, dir.path(), &sources);
+    let failures: Vec<FailureReason> = failures.into_iter().map(|f| f.reason).collect();
     assert_eq!(failures.len(), 4);
     assert!(
         failures

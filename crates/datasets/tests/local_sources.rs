@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{assert_clean, catalog, gz, options, small};
-use scratchnet_datasets::{FailureReason, FetchEvent, FileOutcome, Mnist, fetch_catalog};
+use common::{assert_all_downloaded_from, assert_clean, catalog, fetch_noting_failures, gz, small};
+use scratchnet_datasets::{FailureReason, Mnist};
 
 #[test]
 fn a_mirror_directory_serves_after_an_http_source_fails() {
@@ -17,26 +17,9 @@ fn a_mirror_directory_serves_after_an_http_source_fails() {
     let dir = tempfile::tempdir().unwrap();
     let http = "http://127.0.0.1:9/mnist/".to_owned();
     let local = mirror.path().display().to_string();
-    let mut reasons = Vec::new();
-    let mut observer = |event: &FetchEvent<'_>| {
-        if let FetchEvent::SourceFailed { failure, .. } = event {
-            reasons.push(failure.reason.clone());
-        }
-    };
-    let report = fetch_catalog(
-        &catalog(&files),
-        &options(dir.path(), &[http, local.clone()]),
-        &mut observer,
-    )
-    .unwrap_or_else(|e| panic!("fetch failed: {e}"));
-    for file in &report.files {
-        assert_eq!(
-            file.outcome,
-            FileOutcome::Downloaded {
-                source: local.clone()
-            }
-        );
-    }
+    let (report, failures) = fetch_noting_failures(&files, dir.path(), &[http, local.clone()]);
+    assert_all_downloaded_from(&report, &local);
+    let reasons: Vec<FailureReason> = failures.into_iter().map(|f| f.reason).collect();
     // The http source fails for each of the four files, then the directory serves it.
     assert_eq!(reasons.len(), files.len(), "{reasons:?}");
     for reason in &reasons {

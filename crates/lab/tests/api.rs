@@ -2,9 +2,10 @@
 //! MNIST-shaped data (no download): every endpoint, every class of bad request, stopping, a
 //! full queue, and two clients on one event stream.
 
-use scratchnet_experiments::datasets::DatasetKind;
-use scratchnet_experiments::{DataSource, LoadedData};
-use scratchnet_lab::{Lab, LabOptions, Limits};
+mod common;
+
+use common::{TestLab, read_json};
+use scratchnet_lab::Limits;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -12,67 +13,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A lab on synthetic data writing into a fresh directory.
-struct TestLab {
-    lab: Lab,
-    results: tempfile::TempDir,
-    agent: ureq::Agent,
-}
-
+/// The run helpers of these tests.
 impl TestLab {
-    fn start(queue_limit: usize) -> Self {
-        Self::start_with(queue_limit, Limits::default())
-    }
-
-    fn start_with(queue_limit: usize, limits: Limits) -> Self {
-        let results = tempfile::tempdir().unwrap();
-        let source = DataSource::new(results.path(), DatasetKind::Mnist, None, vec![]);
-        let mut options = LabOptions::new(results.path().to_path_buf(), source);
-        options.port = 0;
-        options.queue_limit = queue_limit;
-        options.limits = limits;
-        options.preloaded = Some(Arc::new(LoadedData::synthetic(600, 200, 7)));
-        let lab = Lab::start(options).expect("the lab starts");
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(120)))
-            .build()
-            .into();
-        Self {
-            lab,
-            results,
-            agent,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.lab.address().port())
-    }
-
-    fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.agent.get(&self.url(path)).call().expect("a response");
-        read_json(response)
-    }
-
-    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = self
-            .agent
-            .post(&self.url(path))
-            .header("Content-Type", "application/json")
-            .send(body.to_string())
-            .expect("a response");
-        read_json(response)
-    }
-
-    fn delete(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .agent
-            .delete(&self.url(path))
-            .call()
-            .expect("a response");
-        read_json(response)
-    }
-
     /// Starts a run and returns its id.
     fn start_run(&self, options: Value) -> String {
         let (status, body) = self.post("/api/runs", &options);
@@ -126,14 +68,6 @@ impl TestLab {
         );
         parse_events(BufReader::new(response.into_body().into_reader()))
     }
-}
-
-fn read_json(mut response: ureq::http::Response<ureq::Body>) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().expect("a body");
-    let body = serde_json::from_str(&text)
-        .unwrap_or_else(|_| panic!("not JSON (status {status}): {text:?}"));
-    (status, body)
 }
 
 /// Server-Sent Events: `event:` and `data:` lines, a blank line after each event.

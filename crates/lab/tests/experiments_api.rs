@@ -2,65 +2,17 @@
 //! language, unknown fields refused, and a job's verdict kept with the job — never another
 //! process's files. Uses `optimizer-paths`, which needs no data set.
 
+mod common;
+
+use common::TestLab;
 use scratchnet_experiments::ExperimentName;
-use scratchnet_experiments::datasets::DatasetKind;
-use scratchnet_experiments::{DataSource, LoadedData};
-use scratchnet_lab::{Lab, LabOptions};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-struct TestLab {
-    lab: Lab,
-    results: tempfile::TempDir,
-    agent: ureq::Agent,
-}
-
 impl TestLab {
-    fn start() -> Self {
-        let results = tempfile::tempdir().unwrap();
-        let source = DataSource::new(results.path(), DatasetKind::Mnist, None, vec![]);
-        let mut options = LabOptions::new(results.path().to_path_buf(), source);
-        options.port = 0;
-        options.preloaded = Some(Arc::new(LoadedData::synthetic(600, 200, 7)));
-        let lab = Lab::start(options).expect("the lab starts");
-        let agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(60)))
-            .build()
-            .into();
-        Self {
-            lab,
-            results,
-            agent,
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.lab.address().port())
-    }
-
-    fn get(&self, path: &str, accept_language: Option<&str>) -> (u16, Value) {
-        let mut request = self.agent.get(&self.url(path));
-        if let Some(languages) = accept_language {
-            request = request.header("Accept-Language", languages);
-        }
-        read_json(request.call().expect("a response"))
-    }
-
-    fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = self
-            .agent
-            .post(&self.url(path))
-            .header("Content-Type", "application/json")
-            .send(body.to_string())
-            .expect("a response");
-        read_json(response)
-    }
-
     /// The experiment `name` as `GET /api/experiments` (with `query`) lists it.
     fn experiment(&self, name: &str, query: &str, accept_language: Option<&str>) -> Value {
-        let (status, list) = self.get(&format!("/api/experiments{query}"), accept_language);
+        let (status, list) = self.get_in(&format!("/api/experiments{query}"), accept_language);
         assert_eq!(status, 200, "{list}");
         list["experiments"]
             .as_array()
@@ -72,18 +24,10 @@ impl TestLab {
     }
 }
 
-fn read_json(mut response: ureq::http::Response<ureq::Body>) -> (u16, Value) {
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().expect("a body");
-    let body = serde_json::from_str(&text)
-        .unwrap_or_else(|_| panic!("not JSON (status {status}): {text:?}"));
-    (status, body)
-}
-
 #[test]
 fn every_experiment_is_described_in_the_requests_language() {
-    let lab = TestLab::start();
-    let (status, list) = lab.get("/api/experiments", None);
+    let lab = TestLab::with_defaults();
+    let (status, list) = lab.get("/api/experiments");
     assert_eq!(status, 200);
     let names: Vec<&str> = list["experiments"]
         .as_array()
@@ -111,14 +55,14 @@ fn every_experiment_is_described_in_the_requests_language() {
     // `?lang=` wins over the header.
     let both = lab.experiment("weight-decay", "?lang=en", Some("ja"));
     assert_eq!(both["title"], "Weight decay");
-    let (status, body) = lab.get("/api/experiments?lang=fr", None);
+    let (status, body) = lab.get("/api/experiments?lang=fr");
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["field"], "lang");
 }
 
 #[test]
 fn unknown_fields_are_refused() {
-    let lab = TestLab::start();
+    let lab = TestLab::with_defaults();
     let (status, body) = lab.post(
         "/api/experiments",
         &json!({ "name": "optimizer-paths", "quik": true }),
@@ -134,7 +78,7 @@ fn unknown_fields_are_refused() {
 /// when the files are overwritten afterwards.
 #[test]
 fn a_jobs_verdict_stays_with_the_job() {
-    let lab = TestLab::start();
+    let lab = TestLab::with_defaults();
     let dir = lab.results.path().join("optimizer-paths");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("verdict.txt"), "written by another process\n").unwrap();
@@ -178,7 +122,7 @@ fn a_jobs_verdict_stays_with_the_job() {
 
 #[test]
 fn an_experiments_figure_is_drawn_in_the_language_asked_for() {
-    let lab = TestLab::start();
+    let lab = TestLab::with_defaults();
     let (status, body) = lab.post(
         "/api/experiments",
         &json!({ "name": "optimizer-paths", "quick": true }),

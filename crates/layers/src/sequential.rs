@@ -8,6 +8,7 @@ use crate::{
     Step,
 };
 use scratchnet_tensor::{Float, Matrix, Param, Samples};
+use std::any::Any;
 use std::collections::{HashMap, HashSet};
 
 /// A parameter as its layer lists it: the book's name without its number (`"W"`, `"b"`,
@@ -26,11 +27,19 @@ pub struct LayerParam<'a, T: Float> {
 pub trait CloneLayer<T: Float> {
     /// A boxed copy of this layer.
     fn clone_layer(&self) -> Box<dyn SequentialLayer<T>>;
+
+    /// This layer as [`Any`], so that a layer can recognise another of its own type
+    /// ([`SequentialLayer::copy_inference_state_from`]).
+    fn as_any(&self) -> &dyn Any;
 }
 
 impl<T: Float, L: SequentialLayer<T> + Clone + 'static> CloneLayer<T> for L {
     fn clone_layer(&self) -> Box<dyn SequentialLayer<T>> {
         Box::new(self.clone())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
@@ -85,6 +94,29 @@ pub trait SequentialLayer<T: Float>: Layer<T> + CloneLayer<T> {
     fn running_state(&mut self) -> Vec<&mut Matrix<T>> {
         Vec::new()
     }
+
+    /// Makes this layer infer like `source`, the layer at its place in another network, copying
+    /// only what inference reads into this layer's own matrices: caches, gradients and random
+    /// generators stay this layer's. Returns `false`, having changed nothing, when it cannot
+    /// (the default, for a custom layer; `source` of another kind or setting): the network then
+    /// clones `source` in its place.
+    fn copy_inference_state_from(&mut self, _source: &dyn SequentialLayer<T>) -> bool {
+        false
+    }
+}
+
+/// `source` as a layer of type `L`, if it is one.
+fn same_kind<T: Float, L: 'static>(source: &dyn SequentialLayer<T>) -> Option<&L> {
+    source.as_any().downcast_ref::<L>()
+}
+
+/// Copies `from` into `into`, in place when the shapes agree.
+fn assign<T: Float>(into: &mut Matrix<T>, from: &Matrix<T>) {
+    if into.shape() == from.shape() {
+        into.copy_from(from);
+    } else {
+        into.clone_from(from);
+    }
 }
 
 impl<T: Float> SequentialLayer<T> for Affine<T> {
@@ -118,6 +150,16 @@ impl<T: Float> SequentialLayer<T> for Affine<T> {
     fn backward_params_only(&mut self, dout: &Matrix<T>) {
         Affine::backward_params_only(self, dout);
     }
+
+    /// The weight and the bias.
+    fn copy_inference_state_from(&mut self, source: &dyn SequentialLayer<T>) -> bool {
+        let Some(source) = same_kind::<T, Self>(source) else {
+            return false;
+        };
+        assign(&mut self.weight, &source.weight);
+        assign(&mut self.bias, &source.bias);
+        true
+    }
 }
 
 impl<T: Float> SequentialLayer<T> for BatchNormalization<T> {
@@ -147,11 +189,28 @@ impl<T: Float> SequentialLayer<T> for BatchNormalization<T> {
     fn running_state(&mut self) -> Vec<&mut Matrix<T>> {
         vec![&mut self.running_mean, &mut self.running_var]
     }
+
+    /// γ, β and the running mean and variance.
+    fn copy_inference_state_from(&mut self, source: &dyn SequentialLayer<T>) -> bool {
+        let Some(source) = same_kind::<T, Self>(source) else {
+            return false;
+        };
+        assign(&mut self.gamma, &source.gamma);
+        assign(&mut self.beta, &source.beta);
+        assign(&mut self.running_mean, &source.running_mean);
+        assign(&mut self.running_var, &source.running_var);
+        true
+    }
 }
 
 impl<T: Float> SequentialLayer<T> for Relu<T> {
     fn as_elementwise(&self) -> Option<&dyn Elementwise<T>> {
         Some(self)
+    }
+
+    /// Nothing: inference reads no state of this layer.
+    fn copy_inference_state_from(&mut self, source: &dyn SequentialLayer<T>) -> bool {
+        same_kind::<T, Self>(source).is_some()
     }
 }
 
@@ -159,11 +218,21 @@ impl<T: Float> SequentialLayer<T> for Sigmoid<T> {
     fn as_elementwise(&self) -> Option<&dyn Elementwise<T>> {
         Some(self)
     }
+
+    /// Nothing: inference reads no state of this layer.
+    fn copy_inference_state_from(&mut self, source: &dyn SequentialLayer<T>) -> bool {
+        same_kind::<T, Self>(source).is_some()
+    }
 }
 
 impl<F: ActivationFn, T: Float> SequentialLayer<T> for ActivationLayer<F, T> {
     fn as_elementwise(&self) -> Option<&dyn Elementwise<T>> {
         Some(self)
+    }
+
+    /// Nothing: inference reads no state of this layer.
+    fn copy_inference_state_from(&mut self, source: &dyn SequentialLayer<T>) -> bool {
+        same_kind::<T, Self>(source).is_some()
     }
 }
 
@@ -179,6 +248,14 @@ impl<T: Float> SequentialLayer<T> for Dropout<T> {
 
     fn set_frozen(&mut self, frozen: bool) {
         self.set_mask_frozen(frozen);
+    }
+
+    /// Nothing but a check that the ratio and mode agree: the random generator and the mask
+    /// stay this layer's own, so a copy's Monte-Carlo draws are not its source's.
+    fn copy_inference_state_from(&mut self, source: &dyn SequentialLayer<T>) -> bool {
+        same_kind::<T, Self>(source).is_some_and(|source| {
+            source.dropout_ratio() == self.dropout_ratio() && source.mode() == self.mode()
+        })
     }
 }
 
@@ -266,8 +343,7 @@ impl<T: Float> Clone for Sequential<T> {
         }
     }
 
-    /// Copies `source` into this network, keeping this network's inference buffers (a trainer
-    /// refreshes its evaluation snapshot this way every epoch).
+    /// Copies `source` into this network, keeping this network's inference buffers.
     fn clone_from(&mut self, source: &Self) {
         let buffers = std::mem::take(&mut self.buffers);
         *self = source.clone();
@@ -442,6 +518,28 @@ impl<T: Float> Sequential<T> {
         self.inference().predict(x.into())
     }
 
+    /// Makes this network infer like `source`: each layer copies only what inference reads
+    /// (parameters, BatchNorm's running statistics) into its own matrices
+    /// ([`SequentialLayer::copy_inference_state_from`]), so caches, gradients, buffers and the
+    /// Dropout layers' random generators stay this network's. A layer that cannot copy so is
+    /// cloned from `source`, and so is a network of another length. A trainer refreshes its
+    /// evaluation snapshot this way every epoch, without allocating.
+    pub fn copy_inference_state_from(&mut self, source: &Self) {
+        if self.layers.len() != source.layers.len() {
+            self.clone_from(source);
+            return;
+        }
+        for (layer, from) in self.layers.iter_mut().zip(&source.layers) {
+            if !layer.copy_inference_state_from(&**from) {
+                *layer = from.clone_layer();
+            }
+        }
+        self.names.clone_from(&source.names);
+        self.weight_decay_lambda = source.weight_decay_lambda;
+        self.input_size = source.input_size;
+        self.output_size = source.output_size;
+    }
+
     /// Every layer's [`SequentialLayer::running_state`], in layer order.
     pub fn running_state(&mut self) -> impl Iterator<Item = &mut Matrix<T>> {
         self.layers
@@ -606,5 +704,9 @@ impl<T: Float> Network<T> for Sequential<T> {
 
     fn accuracy(&self, x: Samples<'_, T>, labels: &[usize]) -> f64 {
         self.inference().accuracy(x, labels)
+    }
+
+    fn copy_inference_state_from(&mut self, source: &Self) {
+        Self::copy_inference_state_from(self, source);
     }
 }

@@ -398,3 +398,50 @@ fn duplicate_parameter_names_are_an_error_not_shared_state() {
         Some(SequentialError::DuplicateName("W2".into()))
     );
 }
+
+/// The mask the first Dropout layer of `net` drew last.
+fn dropout_mask(net: &Sequential<f64>) -> Matrix<f64> {
+    net.layers()
+        .find_map(|layer| layer.as_any().downcast_ref::<Dropout<f64>>())
+        .expect("a Dropout layer")
+        .mask()
+        .clone()
+}
+
+/// A trainer's evaluation snapshot: after `copy_inference_state_from` it infers exactly like
+/// its source (parameters, BatchNorm's running statistics, the custom layer), while its Dropout
+/// generator is its own — its next mask is the one an untouched clone draws, not the source's.
+#[test]
+fn copying_the_inference_state_leaves_the_dropout_generators_alone() {
+    let mut source = everything(DropoutMode::Book);
+    let (mut copy, mut untouched) = (source.clone(), source.clone());
+    let (x, labels) = inputs(8, 6, 21);
+    for _ in 0..3 {
+        source.gradient(&x, &labels);
+        for param in source.params_mut() {
+            let step = param.grad * 0.1;
+            *param.value -= step;
+        }
+    }
+    assert_ne!(copy.predict(&x), source.predict(&x));
+    copy.copy_inference_state_from(&source);
+    assert_eq!(copy.predict(&x), source.predict(&x));
+    assert_eq!(
+        copy.evaluate(Samples::from(&x), &labels),
+        source.evaluate(Samples::from(&x), &labels)
+    );
+
+    for net in [&mut source, &mut copy, &mut untouched] {
+        net.predict_sampled(&x);
+    }
+    assert_eq!(dropout_mask(&copy), dropout_mask(&untouched));
+    assert_ne!(dropout_mask(&copy), dropout_mask(&source));
+
+    // A network of another shape becomes a copy of the source.
+    let mut other = Sequential::<f64>::builder()
+        .push(Affine::random(6, 3, 0.5, &mut seeded(2)))
+        .build()
+        .unwrap();
+    other.copy_inference_state_from(&source);
+    assert_eq!(other.predict(&x), source.predict(&x));
+}

@@ -104,7 +104,7 @@ impl<T: Float> MultiLayerNetExtend<T> {
             self.config, source.config,
             "copy_inference_state_from: the networks differ"
         );
-        self.net.clone_from(&source.net);
+        self.net.copy_inference_state_from(&source.net);
     }
 
     /// The configuration this network was built from.

@@ -2,7 +2,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 /// What `#[ignore]` says of a test that trains on real MNIST.
 pub const NEEDS_MNIST: &str =
@@ -35,6 +35,17 @@ pub fn xtask(results: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
     command.env("SCRATCHNET_RESULTS_DIR", results);
     command
+}
+
+/// Runs `command`, asserts that it succeeded (showing its stderr if not), returns its output.
+pub fn run_ok(command: &mut Command) -> Output {
+    let output = command.output().expect("running xtask");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
 
 /// A fresh scratch directory.

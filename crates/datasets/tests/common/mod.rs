@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 use flate2::{Compression, write::GzEncoder};
-use scratchnet_datasets::{Catalog, FetchOptions, FileRole, FileSpec, idx};
+use scratchnet_datasets::{
+    Catalog, FetchEvent, FetchOptions, FetchReport, FileOutcome, FileRole, FileSpec, SourceFailure,
+    fetch_catalog, idx,
+};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -72,6 +75,36 @@ pub fn options(dir: &Path, mirrors: &[String]) -> FetchOptions {
     options.read_timeout = Duration::from_secs(1);
     options.total_timeout = Some(Duration::from_secs(20));
     options
+}
+
+/// Fetches the catalog of `files` into `dir`, trying `sources` in order; panics when the fetch
+/// fails. Returns the report and, in order, every failure a source reported on the way.
+pub fn fetch_noting_failures(
+    files: &[(FileRole, Vec<u8>)],
+    dir: &Path,
+    sources: &[String],
+) -> (FetchReport, Vec<SourceFailure>) {
+    let mut failures = Vec::new();
+    let mut observer = |event: &FetchEvent<'_>| {
+        if let FetchEvent::SourceFailed { failure, .. } = event {
+            failures.push((*failure).clone());
+        }
+    };
+    let report = fetch_catalog(&catalog(files), &options(dir, sources), &mut observer)
+        .unwrap_or_else(|e| panic!("fetch failed: {e}"));
+    (report, failures)
+}
+
+/// Asserts that every file of `report` was downloaded from `source`.
+pub fn assert_all_downloaded_from(report: &FetchReport, source: &str) {
+    for file in &report.files {
+        assert_eq!(
+            file.outcome,
+            FileOutcome::Downloaded {
+                source: source.to_owned()
+            }
+        );
+    }
 }
 
 /// Names in `dir`, sorted, without the lock file.

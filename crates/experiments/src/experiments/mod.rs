@@ -24,7 +24,7 @@ mod weight_init;
 
 use crate::data::{DataError, LoadedData};
 use crate::figures::FigureError;
-use crate::messages::{Lang, Message};
+use crate::messages::{Lang, ListStyle, Message};
 use crate::results::{NameLock, ResultsDir, ResultsError, RunName, write_atomically};
 use scratchnet_network::{
     Activation, DropoutMode, MultiLayerNetExtend, NetworkConfig, NetworkError,
@@ -482,29 +482,21 @@ pub fn tail_mean(values: &[f64]) -> f64 {
     values[values.len() - tail..].iter().sum::<f64>() / tail as f64
 }
 
-/// Joins names like prose: `a`, `a and b`, `a, b and c`.
-pub fn join_names<S: AsRef<str>>(names: &[S]) -> String {
-    match names {
-        [] => String::new(),
-        [only] => only.as_ref().to_string(),
-        [init @ .., last] => format!(
-            "{} and {}",
-            init.iter()
-                .map(AsRef::as_ref)
-                .collect::<Vec<_>>()
-                .join(", "),
-            last.as_ref()
-        ),
-    }
-}
-
-/// Values with two decimals, comma-separated.
-pub fn join_values(values: &[f64]) -> String {
-    values
-        .iter()
-        .map(|value| format!("{value:.2}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// `message` with the runs' names as the list `names` and their final losses (two decimals)
+/// as the list `losses`, each joined in the language the message is rendered in.
+pub fn with_runs(
+    message: Message,
+    names: &'static str,
+    losses: &'static str,
+    runs: &[&(String, f64)],
+) -> Message {
+    message
+        .list_arg(names, ListStyle::Prose, runs.iter().map(|(name, _)| name))
+        .list_arg(
+            losses,
+            ListStyle::Series,
+            runs.iter().map(|(_, loss)| format!("{loss:.2}")),
+        )
 }
 
 #[cfg(test)]
@@ -545,12 +537,5 @@ mod tests {
         assert_eq!(tail_mean(&values), 19.5);
         assert_eq!(tail_mean(&[3.0]), 3.0);
         assert!(tail_mean(&[]).is_nan());
-    }
-
-    #[test]
-    fn names_join_like_prose() {
-        assert_eq!(join_names(&["Adam"]), "Adam");
-        assert_eq!(join_names(&["Adam", "AdaGrad"]), "Adam and AdaGrad");
-        assert_eq!(join_names(&["a", "b", "c"]), "a, b and c");
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Outcome, Result, RunContext, Table};
 use crate::figures::{self, ContourPanel, Line};
-use crate::messages::Message;
+use crate::messages::{ListStyle, Message};
 use scratchnet_optim::{AnyOptimizer, Optimizer, by_name};
 use scratchnet_tensor::{Matrix, Param};
 
@@ -173,19 +173,23 @@ pub fn verdict(paths: &[Path]) -> Message {
             .filter(|path| path.name != chosen)
             .map(|path| format!("{} {}", path.name, value(path)))
             .collect::<Vec<_>>()
-            .join(", ")
     };
     Message::new("experiments.optimizer-paths.verdict")
         .arg("steps", STEPS)
         .arg("nearest", nearest.name)
         .arg("distance", format!("{:.2}", nearest.final_distance()))
-        .arg(
+        .list_arg(
             "distances",
+            ListStyle::Series,
             others(nearest.name, &|p| format!("{:.2}", p.final_distance())),
         )
         .arg("zigzag", zigzag.name)
         .arg("changes", zigzag.zigzags())
-        .arg("zigzags", others(zigzag.name, &|p| p.zigzags().to_string()))
+        .list_arg(
+            "zigzags",
+            ListStyle::Series,
+            others(zigzag.name, &|p| p.zigzags().to_string()),
+        )
 }
 
 #[cfg(test)]
@@ -249,7 +253,19 @@ mod tests {
 
     #[test]
     fn verdict_names_the_nearest_and_the_zigzagging_path() {
-        let verdict = verdict(&paths().expect("paths")).render(Lang::En);
-        assert!(verdict.contains("SGD zig-zags most"), "{verdict}");
+        let verdict = verdict(&paths().expect("paths"));
+        let english = verdict.render(Lang::En);
+        assert!(english.contains("SGD zig-zags most"), "{english}");
+        assert!(english.contains("; Momentum "), "{english}");
+        // The other paths' numbers are listed with Japanese 「、」, not English commas.
+        let japanese = verdict.render(Lang::Ja);
+        assert!(
+            japanese.contains("最もジグザグに進むのは SGD"),
+            "{japanese}"
+        );
+        assert!(
+            japanese.contains("、Momentum ") && !japanese.contains(", "),
+            "{japanese}"
+        );
     }
 }

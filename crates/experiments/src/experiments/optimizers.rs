@@ -2,7 +2,7 @@
 //! (the book's `ch06/optimizer_compare_mnist.py`).
 
 use super::race::{self, BATCH_SIZE, Contestant, HIDDEN};
-use super::{Outcome, Result, RunContext, join_names, join_values};
+use super::{Outcome, Result, RunContext, with_runs};
 use crate::messages::Message;
 use scratchnet_datasets::Split;
 use scratchnet_network::NetworkConfig;
@@ -57,11 +57,6 @@ pub fn verdict(finals: &[(String, f64)]) -> Message {
     others.sort_by(|a, b| a.1.total_cmp(&b.1));
     let (below, not_below): (Vec<_>, Vec<_>) =
         others.into_iter().partition(|(_, loss)| *loss < sgd);
-    let names = |runs: &[&(String, f64)]| {
-        join_names(&runs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
-    };
-    let losses =
-        |runs: &[&(String, f64)]| join_values(&runs.iter().map(|(_, l)| *l).collect::<Vec<_>>());
     let count = |runs: &[&(String, f64)]| if runs.len() == 1 { "one" } else { "many" };
     let key = match (below.is_empty(), not_below.is_empty()) {
         (true, _) => "experiments.optimizers.verdict.none-below",
@@ -76,12 +71,9 @@ pub fn verdict(finals: &[(String, f64)]) -> Message {
             _ => "experiments.optimizers.verdict.mixed.many.many",
         },
     };
-    Message::new(key)
-        .arg("sgd", format!("{sgd:.2}"))
-        .arg("below", names(&below))
-        .arg("losses", losses(&below))
-        .arg("rest", names(&not_below))
-        .arg("rest_losses", losses(&not_below))
+    let message = Message::new(key).arg("sgd", format!("{sgd:.2}"));
+    let message = with_runs(message, "below", "losses", &below);
+    with_runs(message, "rest", "rest_losses", &not_below)
 }
 
 #[cfg(test)]
@@ -104,6 +96,10 @@ mod tests {
         assert_eq!(
             verdict.render(Lang::En),
             "Adam, AdaGrad and Momentum end below SGD's loss (0.12, 0.15, 0.20 vs 0.52)"
+        );
+        assert_eq!(
+            verdict.render(Lang::Ja),
+            "Adam、AdaGrad、Momentum は SGD の損失（0.52）より小さい値で終わる（0.12、0.15、0.20）"
         );
     }
 

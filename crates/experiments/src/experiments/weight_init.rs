@@ -2,7 +2,7 @@
 //! loss of each iteration (the book's `ch06/weight_init_compare.py`).
 
 use super::race::{self, BATCH_SIZE, Contestant, HIDDEN};
-use super::{Outcome, Result, RunContext, join_names, join_values};
+use super::{Outcome, Result, RunContext, with_runs};
 use crate::messages::Message;
 use scratchnet_datasets::Split;
 use scratchnet_network::{NetworkConfig, WeightInit};
@@ -58,11 +58,6 @@ pub fn verdict(finals: &[(String, f64)]) -> Message {
     let (learned, stalled): (Vec<_>, Vec<_>) = sorted
         .into_iter()
         .partition(|(_, loss)| *loss < stalled_above);
-    let names = |runs: &[&(String, f64)]| {
-        join_names(&runs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
-    };
-    let losses =
-        |runs: &[&(String, f64)]| join_values(&runs.iter().map(|(_, l)| *l).collect::<Vec<_>>());
     let key = match (stalled.len(), learned.len()) {
         (0, _) => "experiments.weight-init.verdict.all",
         (_, 0) => "experiments.weight-init.verdict.none",
@@ -71,11 +66,8 @@ pub fn verdict(finals: &[(String, f64)]) -> Message {
         (_, 1) => "experiments.weight-init.verdict.mixed.many.one",
         _ => "experiments.weight-init.verdict.mixed.many.many",
     };
-    Message::new(key)
-        .arg("stalled", names(&stalled))
-        .arg("stalled_losses", losses(&stalled))
-        .arg("learned", names(&learned))
-        .arg("losses", losses(&learned))
+    let message = with_runs(Message::new(key), "stalled", "stalled_losses", &stalled);
+    with_runs(message, "learned", "losses", &learned)
 }
 
 #[cfg(test)]

@@ -204,8 +204,35 @@ pub fn table(lang: Lang) -> BTreeMap<&'static str, &'static str> {
 pub struct Message {
     /// The key in the table.
     pub code: &'static str,
-    /// The placeholders' values, by name.
+    /// The placeholders' values, by name (a list's in English).
     pub params: BTreeMap<&'static str, String>,
+    /// The placeholders set by [`Message::list_arg`]: their items, joined in the language of
+    /// each [`Message::render`].
+    #[serde(skip)]
+    lists: BTreeMap<&'static str, (ListStyle, Vec<String>)>,
+}
+
+/// How [`join_list`] joins a list in English: `a, b and c` as prose, `a, b, c` as a series (of
+/// values, or of names with values). Japanese joins both with 「、」.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListStyle {
+    /// `a`, `a and b`, `a, b and c`.
+    Prose,
+    /// `a, b, c`.
+    Series,
+}
+
+/// `items` joined as a list of `lang`: English commas (and "and" before the last item of
+/// prose), Japanese 「、」.
+pub fn join_list<S: AsRef<str>>(items: &[S], style: ListStyle, lang: Lang) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    match (lang, style, items.as_slice()) {
+        (Lang::Ja, _, _) => items.join("、"),
+        (Lang::En, ListStyle::Prose, [init @ .., last]) if !init.is_empty() => {
+            format!("{} and {last}", init.join(", "))
+        }
+        (Lang::En, _, _) => items.join(", "),
+    }
 }
 
 impl Message {
@@ -214,6 +241,7 @@ impl Message {
         Self {
             code,
             params: BTreeMap::new(),
+            lists: BTreeMap::new(),
         }
     }
 
@@ -223,9 +251,30 @@ impl Message {
         self
     }
 
+    /// The message with placeholder `name` set to the list of `items`, joined in the language
+    /// it is rendered in ([`join_list`]).
+    pub fn list_arg<I>(mut self, name: &'static str, style: ListStyle, items: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: fmt::Display,
+    {
+        let items: Vec<String> = items.into_iter().map(|item| item.to_string()).collect();
+        self.params.insert(name, join_list(&items, style, Lang::En));
+        self.lists.insert(name, (style, items));
+        self
+    }
+
     /// The sentence in `lang`, placeholders filled.
     pub fn render(&self, lang: Lang) -> String {
-        fill(&text(lang, self.code), &self.params)
+        let template = text(lang, self.code);
+        if self.lists.is_empty() || lang == Lang::En {
+            return fill(&template, &self.params);
+        }
+        let mut params = self.params.clone();
+        for (name, (style, items)) in &self.lists {
+            params.insert(name, join_list(items, *style, lang));
+        }
+        fill(&template, &params)
     }
 }
 
@@ -341,6 +390,35 @@ mod tests {
             "got 1.5, {x} {missing}"
         );
         assert_eq!(placeholders("a {b} {{c}} {a} {b}"), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn lists_are_joined_in_the_language_rendered() {
+        let names = ["Adam", "AdaGrad", "Momentum"];
+        assert_eq!(
+            join_list(&names, ListStyle::Prose, Lang::En),
+            "Adam, AdaGrad and Momentum"
+        );
+        assert_eq!(
+            join_list(&names[..2], ListStyle::Prose, Lang::En),
+            "Adam and AdaGrad"
+        );
+        assert_eq!(join_list(&names[..1], ListStyle::Prose, Lang::En), "Adam");
+        assert_eq!(join_list::<&str>(&[], ListStyle::Prose, Lang::En), "");
+        assert_eq!(
+            join_list(&names, ListStyle::Series, Lang::En),
+            "Adam, AdaGrad, Momentum"
+        );
+        for style in [ListStyle::Prose, ListStyle::Series] {
+            assert_eq!(
+                join_list(&names, style, Lang::Ja),
+                "Adam、AdaGrad、Momentum"
+            );
+        }
+        let message = Message::new("no.such.key").list_arg("names", ListStyle::Prose, names);
+        assert_eq!(message.params["names"], "Adam, AdaGrad and Momentum");
+        let json = serde_json::to_value(&message).expect("serialise");
+        assert_eq!(json["params"]["names"], "Adam, AdaGrad and Momentum");
     }
 
     #[test]
