@@ -4,7 +4,7 @@
 
 use super::{Outcome, Result, RunContext, Table};
 use crate::figures::{self, HistogramRow};
-use crate::messages::Message;
+use crate::messages::{ListStyle, Message};
 use scratchnet_network::Activation;
 use scratchnet_tensor::{Matrix, random};
 
@@ -242,31 +242,29 @@ pub fn run(activations: &[Activation], context: &RunContext<'_>) -> Result<Outco
 /// Per activation: the share near 0 or 1 and the spread of layer 5 against layer 1 of each
 /// initialisation, and which keeps the last layer's spread nearest the first's.
 pub fn verdict(rows: &[Row]) -> Message {
-    let parts: Vec<String> = [Activation::Sigmoid, Activation::Relu]
-        .into_iter()
-        .filter_map(|activation| {
-            let group: Vec<&Row> = rows.iter().filter(|r| r.activation == activation).collect();
-            let kept = group
-                .iter()
-                .min_by(|a, b| kept_distance(a).total_cmp(&kept_distance(b)))?;
-            let numbers = group
-                .iter()
-                .map(|r| {
-                    format!(
-                        "{} {:.0}% / {:.2}",
-                        r.label,
-                        100.0 * r.edge_share,
-                        r.spread_last / r.spread_first
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            Some(format!("{}: {} → {}", activation, numbers, kept.label))
-        })
-        .collect();
-    Message::new("experiments.activations.verdict")
-        .arg("edge", EDGE)
-        .arg("rows", parts.join("; "))
+    let mut message = Message::new("experiments.activations.verdict").arg("edge", EDGE);
+    for (activation, numbers_name, kept_name) in [
+        (Activation::Sigmoid, "sigmoid", "sigmoid_kept"),
+        (Activation::Relu, "relu", "relu_kept"),
+    ] {
+        let group: Vec<&Row> = rows.iter().filter(|r| r.activation == activation).collect();
+        let kept = group
+            .iter()
+            .min_by(|a, b| kept_distance(a).total_cmp(&kept_distance(b)))
+            .map_or_else(|| "—".to_string(), |row| row.label.to_string());
+        let numbers = group.iter().map(|r| {
+            format!(
+                "{} {:.0}% / {:.2}",
+                r.label,
+                100.0 * r.edge_share,
+                r.spread_last / r.spread_first
+            )
+        });
+        message = message
+            .list_arg(numbers_name, ListStyle::Series, numbers)
+            .arg(kept_name, kept);
+    }
+    message
 }
 
 /// How far a row is from keeping its spread through the layers without piling up at 0 or 1:
@@ -334,9 +332,16 @@ mod tests {
             .into_iter()
             .flat_map(|a| rows_of(a).into_iter().map(move |i| row(a, i, 0, 1000)))
             .collect();
-        let verdict = verdict(&rows).render(Lang::En);
+        let message = verdict(&rows);
+        let verdict = message.render(Lang::En);
         assert!(verdict.contains("→ Xavier;"), "{verdict}");
         assert!(verdict.ends_with("→ He"), "{verdict}");
+        assert!(verdict.contains(", std=0.01 "), "{verdict}");
+        // Japanese lists its numbers with 「、」 and ends each activation's part with 「。」.
+        let japanese = message.render(Lang::Ja);
+        assert!(japanese.contains("、std=0.01 "), "{japanese}");
+        assert!(japanese.contains("→ Xavier。relu: "), "{japanese}");
+        assert!(!japanese.contains(", "), "{japanese}");
         assert!(parse_activations("tanh").is_err());
         assert_eq!(parse_activations("both").map(|v| v.len()), Ok(2));
     }

@@ -132,8 +132,8 @@ pub(super) const ENTRIES: &[Entry] = &[
     ),
     e(
         "experiments.activations.verdict",
-        "share of activations within {edge} of 0 or 1 / spread of layer 5 over layer 1, and the initialisation that keeps the spread best — {rows}",
-        "アクティベーションのうち 0 または 1 から {edge} 以内にある割合 / 5 層目と 1 層目の広がり（標準偏差）の比、そして広がりを最もよく保つ重みの初期値 — {rows}",
+        "share of activations within {edge} of 0 or 1 / spread of layer 5 over layer 1, and the initialisation that keeps the spread best — sigmoid: {sigmoid} → {sigmoid_kept}; relu: {relu} → {relu_kept}",
+        "アクティベーションのうち 0 または 1 から {edge} 以内にある割合 / 5 層目と 1 層目の広がり（標準偏差）の比、そして広がりを最もよく保つ重みの初期値 — sigmoid: {sigmoid} → {sigmoid_kept}。relu: {relu} → {relu_kept}",
     ),
     e(
         "experiments.gradient-check.title",
