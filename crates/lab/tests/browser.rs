@@ -362,10 +362,11 @@ async fn scenario(page: &Page, url: &str, results: &Path) {
     page.step("the page in Japanese");
     // 8. Japanese, without reloading.
     page.click("#lang-switch").await;
-    assert_eq!(
-        page.script("return document.documentElement.lang").await,
-        json!("ja")
-    );
+    // The switch loads the Japanese texts and options before it relabels the page.
+    page.wait_until("the page switches to Japanese", || async move {
+        page.script("return document.documentElement.lang").await == json!("ja")
+    })
+    .await;
     assert_eq!(page.text("#run-button").await, "実行");
     assert_eq!(page.text("#train-title").await, "ネットワークを学習する");
     assert_eq!(page.text("#predict-button").await, "認識する");
