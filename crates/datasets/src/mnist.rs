@@ -175,6 +175,12 @@ impl Split {
         self.labels.is_empty()
     }
 
+    /// The images (`len() × image_size()` bytes, sample after sample) and the labels, taken out
+    /// of the split without copying them (into NumPy arrays, say).
+    pub fn into_raw(self) -> (Vec<u8>, Vec<u8>) {
+        (self.images, self.labels)
+    }
+
     /// Frees the images and keeps the labels: for a caller that holds the images in another form
     /// (the sparse rows every evaluation multiplies) and needs the bytes no longer. Afterwards
     /// the images are `len() × 0`: [`Self::image_shape`] is `(0, 0)` and every image is empty.

@@ -172,6 +172,13 @@ fn conversions_use_only_the_first_n_samples() {
 }
 
 #[test]
+fn a_split_taken_apart_gives_back_its_bytes() {
+    let pixels: Vec<u8> = (0..=255).chain(0..=255).collect(); // two 16 × 16 images
+    let split = Split::from_raw(pixels.clone(), vec![3, 9], 16, 16).unwrap();
+    assert_eq!(split.into_raw(), (pixels, vec![3, 9]));
+}
+
+#[test]
 fn released_images_leave_the_labels() {
     let pixels: Vec<u8> = (0..=255).chain(0..=255).collect(); // two 16 × 16 images
     let mut split = Split::from_raw(pixels, vec![3, 9], 16, 16).unwrap();
