@@ -201,28 +201,28 @@ impl<T: Float> SparseRows<T> {
                 Slot::Sparse(_) => None,
             });
         }
-        // The other non-zero bytes, row by row, found eight at a time.
+        // The other non-zero bytes, row by row: copied from the set's index, or (when it has
+        // none) found eight at a time.
         row_starts.clear();
         row_starts.push(0);
         columns.clear();
         values.clear();
         let table = bytes.table();
-        if let Some(index) = bytes.sparse_index() {
-            for row in (0..rows).map(&source) {
-                let (positions, row_bytes) = index.row(row);
-                columns.extend(positions.iter().map(|&position| u32::from(position)));
-                values.extend(row_bytes.iter().map(|&byte| table[usize::from(byte)]));
-                row_starts.push(values.len());
-            }
-            return;
-        }
+        let index = bytes.sparse_index();
         for row in (0..rows).map(&source) {
-            for_each_nonzero(bytes.row(row), split, |column, byte| {
-                if let Slot::Sparse(position) = split.slot(column) {
-                    columns.push(position);
-                    values.push(table[usize::from(byte)]);
+            match index {
+                Some(index) => {
+                    let (positions, row_bytes) = index.row(row);
+                    columns.extend(positions.iter().map(|&position| u32::from(position)));
+                    values.extend(row_bytes.iter().map(|&byte| table[usize::from(byte)]));
                 }
-            });
+                None => for_each_nonzero(bytes.row(row), split, |column, byte| {
+                    if let Slot::Sparse(position) = split.slot(column) {
+                        columns.push(position);
+                        values.push(table[usize::from(byte)]);
+                    }
+                }),
+            }
             row_starts.push(values.len());
         }
     }
