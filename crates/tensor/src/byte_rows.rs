@@ -170,13 +170,20 @@ impl<'a, T: Float> ByteRows<'a, T> {
         }
     }
 
-    /// Asks the CPU to start bringing rows `indices` into its caches (a hint).
+    /// Asks the CPU to start bringing rows `indices` into its caches (a hint), with their
+    /// entries in the sparse index once it is built.
     ///
     /// # Panics
     /// If an index is not a row.
     pub fn prefetch_rows(&self, indices: &[usize]) {
-        for &index in indices {
-            prefetch(self.row(index));
+        let index = self.index.get().and_then(Option::as_ref);
+        for &row in indices {
+            prefetch(self.row(row));
+            if let Some(index) = index {
+                let (positions, bytes) = index.row(row);
+                prefetch(as_bytes(positions));
+                prefetch(bytes);
+            }
         }
     }
 
@@ -261,6 +268,12 @@ impl<'a, T: Float> ByteRows<'a, T> {
         }
         squares
     }
+}
+
+/// The bytes of `values`, for [`prefetch`].
+fn as_bytes(values: &[u16]) -> &[u8] {
+    // SAFETY: any u16 is two initialised bytes.
+    unsafe { std::slice::from_raw_parts(values.as_ptr().cast(), values.len() * 2) }
 }
 
 /// Asks the CPU to bring `bytes` into its caches (a hint; nothing on other architectures).

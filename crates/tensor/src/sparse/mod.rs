@@ -435,6 +435,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn weights_laid_out_again_multiply_like_new_ones() {
+        // 40 columns: two whole 16-column squares (laid out by the vector code) and a tail.
+        let mut rng = random::seeded(3);
+        let dense = mixed_matrix(12, 40, &mut rng);
+        let sparse = SparseRows::from_dense(&dense);
+        let first: Matrix<f32> = random::normal_matrix(40, 50, 1.0, &mut rng);
+        let mut laid_out = SparseWeights::new(&first, sparse.split());
+        for n_out in [50, 17] {
+            let weight: Matrix<f32> = random::normal_matrix(40, n_out, 1.0, &mut rng);
+            laid_out.refill(&weight);
+            let mut expected = Matrix::zeros(0, 0);
+            matmul(&dense, &weight, &mut expected);
+            let mut out = Matrix::zeros(0, 0);
+            sparse.matmul_rows(0, 12, &laid_out, &mut out);
+            assert!((out - expected).abs().max() < 1e-4, "{n_out} outputs");
+        }
+    }
+
     /// Rows with a dense left part (columns 0..20, non-zero in 60% of rows) and a sparse rest.
     fn mixed_matrix(rows: usize, cols: usize, rng: &mut random::Rng) -> Matrix<f32> {
         let mut dense: Matrix<f32> = random::uniform_matrix(rows, cols, rng);

@@ -1,7 +1,8 @@
 //! The weight gradient of a first layer that read sparse rows: `dW = xᵀ·dout` (eq. 5.13) over
 //! the same dense/sparse column split as the forward product.
 
-use super::SparseRows;
+use super::weights::{Aligned, TILE};
+use super::{Slot, SparseRows};
 use crate::{Float, Matrix, resize_for};
 
 /// The buffers [`SparseRows::transpose_matmul`] reuses from one training step to the next.
@@ -9,10 +10,12 @@ use crate::{Float, Matrix, resize_for};
 pub struct TransposeBuffers<T: Float> {
     /// `x_denseᵀ·dout`: the dense columns' rows of `dW`.
     dense: Matrix<T>,
-    /// `dout` row by row (`rows × n_out`), so each entry reads one contiguous row.
+    /// `dout` row by row, each row zero-padded to `width` (a multiple of 16) values, so each
+    /// entry reads one contiguous run of whole vectors.
     dout_rows: Vec<T>,
-    /// The sparse columns' rows of `dW`, row by row (`sparse columns × n_out`).
-    sparse: Vec<T>,
+    /// The sparse columns' rows of `dW`, row by row (`sparse columns × width`), on whole
+    /// cache lines.
+    sparse: Aligned<T>,
 }
 
 impl<T: Float> Default for TransposeBuffers<T> {
@@ -20,7 +23,7 @@ impl<T: Float> Default for TransposeBuffers<T> {
         Self {
             dense: Matrix::zeros(0, 0),
             dout_rows: Vec::new(),
-            sparse: Vec::new(),
+            sparse: Aligned::zeros(0),
         }
     }
 }
@@ -55,57 +58,60 @@ impl<T: Float> SparseRows<T> {
         } else {
             crate::matmul_tn(&self.dense, dout, &mut buffers.dense);
         }
-        to_rows(dout, &mut buffers.dout_rows);
-        buffers.sparse.clear();
-        buffers
-            .sparse
-            .resize(self.split.sparse_columns().len() * n_out, T::zero());
-        self.accumulate(&buffers.dout_rows, n_out, &mut buffers.sparse);
-        self.scatter(buffers, out);
+        let width = n_out.div_ceil(TILE) * TILE;
+        to_rows(dout, width, &mut buffers.dout_rows);
+        let sums = self.split.sparse_columns().len() * width;
+        if buffers.sparse.len() == sums {
+            buffers.sparse.fill(T::zero());
+        } else {
+            buffers.sparse = Aligned::zeros(sums);
+        }
+        self.accumulate(&buffers.dout_rows, width, &mut buffers.sparse);
+        self.scatter(buffers, width, out);
     }
 
     /// `sums[k, :] += x[i, k]·dout[i, :]` for every sparse entry, by the fastest code this CPU
     /// allows; every version uses fused multiply-adds in the same order, so all agree to the bit.
-    fn accumulate(&self, dout_rows: &[T], n_out: usize, sums: &mut [T]) {
+    fn accumulate(&self, dout_rows: &[T], width: usize, sums: &mut [T]) {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx512f") {
                 // SAFETY: the CPU has AVX-512F (checked just above).
-                return unsafe { self.accumulate_avx512(dout_rows, n_out, sums) };
+                return unsafe { self.accumulate_avx512(dout_rows, width, sums) };
             }
             if std::arch::is_x86_feature_detected!("avx2")
                 && std::arch::is_x86_feature_detected!("fma")
             {
                 // SAFETY: the CPU has AVX2 and FMA (checked just above).
-                return unsafe { self.accumulate_avx2(dout_rows, n_out, sums) };
+                return unsafe { self.accumulate_avx2(dout_rows, width, sums) };
             }
         }
-        self.accumulate_portable(dout_rows, n_out, sums);
+        self.accumulate_portable(dout_rows, width, sums);
     }
 
     /// # Safety
     /// The CPU must support AVX-512F.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,fma")]
-    unsafe fn accumulate_avx512(&self, dout_rows: &[T], n_out: usize, sums: &mut [T]) {
-        self.accumulate_portable(dout_rows, n_out, sums);
+    unsafe fn accumulate_avx512(&self, dout_rows: &[T], width: usize, sums: &mut [T]) {
+        self.accumulate_portable(dout_rows, width, sums);
     }
 
     /// # Safety
     /// The CPU must support AVX2 and FMA.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn accumulate_avx2(&self, dout_rows: &[T], n_out: usize, sums: &mut [T]) {
-        self.accumulate_portable(dout_rows, n_out, sums);
+    unsafe fn accumulate_avx2(&self, dout_rows: &[T], width: usize, sums: &mut [T]) {
+        self.accumulate_portable(dout_rows, width, sums);
     }
 
     /// The definition of the sparse part's arithmetic.
     #[inline(always)]
-    fn accumulate_portable(&self, dout_rows: &[T], n_out: usize, sums: &mut [T]) {
-        for (row, dout_row) in dout_rows.chunks_exact(n_out).enumerate() {
+    fn accumulate_portable(&self, dout_rows: &[T], width: usize, sums: &mut [T]) {
+        for (row, dout_row) in dout_rows.chunks_exact(width).enumerate() {
             let (positions, values) = self.row(row);
             for (&position, &value) in positions.iter().zip(values) {
-                let target = &mut sums[position as usize * n_out..][..n_out];
+                let target = &mut sums[position as usize * width..][..width];
                 for (sum, &gradient) in target.iter_mut().zip(dout_row) {
                     *sum = value.mul_add(gradient, *sum);
                 }
@@ -113,13 +119,15 @@ impl<T: Float> SparseRows<T> {
         }
     }
 
-    /// Writes both parts' rows into their places in the column-major `out`.
-    fn scatter(&self, buffers: &TransposeBuffers<T>, out: &mut Matrix<T>) {
+    /// Writes both parts' rows (the sparse sums `width` apart) into their places in the
+    /// column-major `out`.
+    fn scatter(&self, buffers: &TransposeBuffers<T>, width: usize, out: &mut Matrix<T>) {
         let n_in = self.ncols();
         let n_out = out.ncols();
         let dense_columns = self.split.dense_columns();
         let sparse_columns = self.split.sparse_columns();
         let dense = buffers.dense.as_slice();
+        let done = self.scatter_squares(&buffers.sparse, width, out);
         let out = out.as_mut_slice();
         for (j, column) in out.chunks_exact_mut(n_in.max(1)).enumerate() {
             let dense_part = &dense[j * dense_columns.len()..(j + 1) * dense_columns.len()];
@@ -127,31 +135,102 @@ impl<T: Float> SparseRows<T> {
                 column[k as usize] = value;
             }
         }
-        // The sparse rows, 16 columns at a time: each row's 16 consecutive sums are read once and
-        // written to 16 columns, whose cache lines stay warm as the rows advance.
-        for first_output in (0..n_out).step_by(SCATTER_TILE) {
-            let outputs = SCATTER_TILE.min(n_out - first_output);
-            for (position, &k) in sparse_columns.iter().enumerate() {
-                let sums = &buffers.sparse[position * n_out + first_output..][..outputs];
+        // The sparse rows left after the squares, 16 columns at a time: each row's 16
+        // consecutive sums are read once and written to 16 columns, whose cache lines stay warm
+        // as the rows advance.
+        let first_left = sparse_columns.partition_point(|&k| (k as usize) < done);
+        for first_output in (0..n_out).step_by(TILE) {
+            let outputs = TILE.min(n_out - first_output);
+            for (position, &k) in sparse_columns.iter().enumerate().skip(first_left) {
+                let sums = &buffers.sparse[position * width + first_output..][..outputs];
                 for (offset, &sum) in sums.iter().enumerate() {
                     out[(first_output + offset) * n_in + k as usize] = sum;
                 }
             }
         }
     }
+
+    /// The sparse rows of `out`'s whole 16-row squares, transposed in registers where the CPU
+    /// has AVX-512 and `T` is `f32`; returns the rows done (0 otherwise).
+    fn scatter_squares(&self, sums: &[T], width: usize, out: &mut Matrix<T>) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
+            && std::arch::is_x86_feature_detected!("avx512f")
+        {
+            // SAFETY: the CPU has AVX-512F and T is f32 (both checked just above).
+            return unsafe { self.scatter_squares_avx512(sums, width, out) };
+        }
+        let _ = (sums, width, out);
+        0
+    }
+
+    /// # Safety
+    /// The CPU must support AVX-512F and `T` must be `f32`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn scatter_squares_avx512(
+        &self,
+        sums: &[T],
+        width: usize,
+        out: &mut Matrix<T>,
+    ) -> usize {
+        use crate::avx512::{LANES, transpose};
+        use std::arch::x86_64::{_mm512_load_ps, _mm512_mask_storeu_ps, _mm512_setzero_ps};
+        let (n_in, n_out) = out.shape();
+        let squares = n_in / LANES * LANES;
+        let sums = sums.as_ptr().cast::<f32>();
+        let target = out.as_mut_slice().as_mut_ptr().cast::<f32>();
+        for first_input in (0..squares).step_by(LANES) {
+            let slots = std::array::from_fn::<_, LANES, _>(|e| self.split.slot(first_input + e));
+            // Lane e of a column is written only if input first_input + e is sparse: the dense
+            // inputs' rows are the other part's.
+            let sparse_lanes = slots
+                .iter()
+                .enumerate()
+                .fold(0_u16, |mask, (e, slot)| match slot {
+                    Slot::Sparse(_) => mask | 1 << e,
+                    Slot::Dense(_) => mask,
+                });
+            if sparse_lanes == 0 {
+                continue;
+            }
+            for first_output in (0..n_out).step_by(TILE) {
+                let mut square = [_mm512_setzero_ps(); LANES];
+                for (row, slot) in square.iter_mut().zip(&slots) {
+                    if let Slot::Sparse(position) = slot {
+                        // SAFETY: a sparse column's sums are `width` values from a multiple of
+                        // 16, on whole 64-byte lines; first_output < width.
+                        *row = unsafe {
+                            _mm512_load_ps(sums.add(*position as usize * width + first_output))
+                        };
+                    }
+                }
+                let outputs = TILE.min(n_out - first_output);
+                for (o, column) in transpose(square).into_iter().enumerate().take(outputs) {
+                    // SAFETY: 16 rows from first_input lie inside column first_output + o.
+                    unsafe {
+                        _mm512_mask_storeu_ps(
+                            target.add((first_output + o) * n_in + first_input),
+                            sparse_lanes,
+                            column,
+                        );
+                    }
+                }
+            }
+        }
+        squares
+    }
 }
 
-/// Columns of `dW` written together by [`SparseRows::scatter`].
-const SCATTER_TILE: usize = 16;
-
-/// `rows` = `m` row by row (row-major), reusing its allocation.
-fn to_rows<T: Float>(m: &Matrix<T>, rows: &mut Vec<T>) {
-    let (n_rows, n_cols) = m.shape();
+/// `rows` = `m` row by row (row-major), each row zero-padded to `width` values, reusing its
+/// allocation.
+fn to_rows<T: Float>(m: &Matrix<T>, width: usize, rows: &mut Vec<T>) {
+    let n_rows = m.nrows();
     rows.clear();
-    rows.resize(n_rows * n_cols, T::zero());
+    rows.resize(n_rows * width, T::zero());
     for (j, column) in m.as_slice().chunks_exact(n_rows.max(1)).enumerate() {
         for (i, &value) in column.iter().enumerate() {
-            rows[i * n_cols + j] = value;
+            rows[i * width + j] = value;
         }
     }
 }
@@ -195,6 +274,44 @@ mod tests {
             batch.transpose_matmul(&dout, &mut buffers, &mut out);
             assert_eq!(out.shape(), (40, n_out));
             assert!((out - expected).abs().max() < 1e-12, "{n_out} outputs");
+        }
+    }
+
+    #[test]
+    fn the_f32_transpose_product_equals_the_dense_one() {
+        // 70 columns: four whole 16-column squares (which the vector scatter writes) and a
+        // tail of 6; columns 0–4 and 40 always set (dense), the rest 30% (mostly sparse).
+        let mut rng = random::seeded(8);
+        let noise: Matrix<f64> = random::uniform_matrix(50, 70, &mut rng);
+        let bytes: Vec<u8> = (0..50 * 70)
+            .map(|i| {
+                let (row, column) = (i / 70, i % 70);
+                let v = noise[(row, column)];
+                if column < 5 || column == 40 || v > 0.7 {
+                    (v * 255.0) as u8 | 1
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let rows = ByteRows::new(&bytes, 70, ByteRows::<f32>::unit_scale_table());
+        let dense_columns = rows.split().dense_columns();
+        assert!(dense_columns.starts_with(&[0, 1, 2, 3, 4]) && dense_columns.contains(&40));
+        assert!(rows.split().sparse_columns().len() > 50);
+        let indices: Vec<usize> = (0..30).map(|i| (i * 7) % 50).collect();
+        let mut batch = SparseRows::empty_like(&rows);
+        batch.gather_rows(&rows, &indices);
+        let mut dense = Matrix::zeros(0, 0);
+        rows.gather_rows(&indices, &mut dense);
+        let mut buffers = TransposeBuffers::default();
+        let mut out = Matrix::zeros(0, 0);
+        // Twice per width: the second product reuses the buffers the first one left.
+        for n_out in [17, 17, 50, 50, 16] {
+            let dout: Matrix<f32> = random::normal_matrix(indices.len(), n_out, 1.0, &mut rng);
+            let mut expected = Matrix::zeros(0, 0);
+            matmul_tn(&dense, &dout, &mut expected);
+            batch.transpose_matmul(&dout, &mut buffers, &mut out);
+            assert!((&out - expected).abs().max() < 1e-5, "{n_out} outputs");
         }
     }
 

@@ -1,6 +1,6 @@
 //! A weight matrix laid out for products with sparse samples.
 
-use super::ColumnSplit;
+use super::{ColumnSplit, Slot};
 use crate::{Float, Matrix};
 
 /// Output columns accumulated together in one vector register (AVX-512: 16 f32) by the sparse
@@ -55,24 +55,25 @@ impl<T: Float> SparseWeights<T> {
             self.split.ncols(),
             "SparseWeights: W must have one row per feature"
         );
-        let dense_columns = self.split.dense_columns();
-        let sparse_columns = self.split.sparse_columns();
         if n_out != self.n_out {
             self.n_out = n_out;
             self.width = n_out.div_ceil(TILE) * TILE;
-            self.dense_rows = Matrix::zeros(dense_columns.len(), n_out);
-            self.values = Aligned::zeros(sparse_columns.len() * self.width);
+            self.dense_rows = Matrix::zeros(self.split.dense_columns().len(), n_out);
+            self.values = Aligned::zeros(self.split.sparse_columns().len() * self.width);
         }
+        let done = self.refill_squares(weight);
+        let dense_columns = self.split.dense_columns();
+        let sparse_columns = self.split.sparse_columns();
         let width = self.width;
-        // The sparse rows, 16 outputs at a time: each row's 16 values are read from 16 columns of
-        // the column-major `weight` and written as one run (one value per column and row would
-        // write a different cache line every time). The padding past `n_out` is never written,
-        // so it stays zero.
+        // The sparse rows left after the squares, 16 outputs at a time: each row's 16 values
+        // are read from 16 columns of the column-major `weight` and written as one run. The
+        // padding past `n_out` is never written, so it stays zero.
         let columns = weight.as_slice().chunks_exact(n_in.max(1));
         let weight = weight.as_slice();
+        let first_left = sparse_columns.partition_point(|&k| (k as usize) < done);
         for first_output in (0..n_out).step_by(TILE) {
             let outputs = TILE.min(n_out - first_output);
-            for (position, &k) in sparse_columns.iter().enumerate() {
+            for (position, &k) in sparse_columns.iter().enumerate().skip(first_left) {
                 let row = &mut self.values[position * width + first_output..][..outputs];
                 for (offset, value) in row.iter_mut().enumerate() {
                     *value = weight[(first_output + offset) * n_in + k as usize];
@@ -88,6 +89,64 @@ impl<T: Float> SparseWeights<T> {
                 *value = column[k as usize];
             }
         }
+    }
+
+    /// The sparse rows of the whole 16-row squares of `weight`, transposed in registers where
+    /// the CPU has AVX-512 and `T` is `f32`; returns the rows of `weight` done (0 otherwise).
+    fn refill_squares(&mut self, weight: &Matrix<T>) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
+            && std::arch::is_x86_feature_detected!("avx512f")
+        {
+            // SAFETY: the CPU has AVX-512F and T is f32 (both checked just above).
+            return unsafe { self.refill_squares_avx512(weight) };
+        }
+        let _ = weight;
+        0
+    }
+
+    /// # Safety
+    /// The CPU must support AVX-512F and `T` must be `f32`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn refill_squares_avx512(&mut self, weight: &Matrix<T>) -> usize {
+        use crate::avx512::{LANES, transpose};
+        use std::arch::x86_64::{_mm512_loadu_ps, _mm512_setzero_ps, _mm512_store_ps};
+        let (n_in, n_out) = weight.shape();
+        let squares = n_in / LANES * LANES;
+        let source = weight.as_slice().as_ptr().cast::<f32>();
+        let target = self.values.as_mut_ptr().cast::<f32>();
+        for first_input in (0..squares).step_by(LANES) {
+            let slots = std::array::from_fn::<_, LANES, _>(|e| self.split.slot(first_input + e));
+            if slots.iter().all(|slot| matches!(slot, Slot::Dense(_))) {
+                continue;
+            }
+            for first_output in (0..n_out).step_by(TILE) {
+                let outputs = TILE.min(n_out - first_output);
+                // Row o: W[first_input.., first_output + o], 16 inputs of one output column;
+                // outputs past n_out are zeros, which is the padding.
+                let mut square = [_mm512_setzero_ps(); LANES];
+                for (o, row) in square.iter_mut().enumerate().take(outputs) {
+                    // SAFETY: 16 values from (first_input, first_output + o) lie in that column.
+                    *row = unsafe {
+                        _mm512_loadu_ps(source.add((first_output + o) * n_in + first_input))
+                    };
+                }
+                for (slot, input_row) in slots.iter().zip(transpose(square)) {
+                    if let Slot::Sparse(position) = slot {
+                        // SAFETY: the padded row of a sparse column holds `width` values from
+                        // a multiple of 16, on whole 64-byte lines.
+                        unsafe {
+                            _mm512_store_ps(
+                                target.add(*position as usize * self.width + first_output),
+                                input_row,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        squares
     }
 
     /// Whether these weights were laid out for `split`.
