@@ -84,15 +84,17 @@ impl<T: Float> SparseWeights<T> {
             .dense_rows
             .as_mut_slice()
             .chunks_exact_mut(dense_columns.len().max(1));
+        let dense_left = dense_columns.partition_point(|&k| (k as usize) < done);
         for (column, target) in columns.zip(dense_targets) {
-            for (value, &k) in target.iter_mut().zip(dense_columns) {
+            for (value, &k) in target.iter_mut().zip(dense_columns).skip(dense_left) {
                 *value = column[k as usize];
             }
         }
     }
 
-    /// The sparse rows of the whole 16-row squares of `weight`, transposed in registers where
-    /// the CPU has AVX-512 and `T` is `f32`; returns the rows of `weight` done (0 otherwise).
+    /// Both parts of the whole 16-row squares of `weight` where the CPU has AVX-512 and `T` is
+    /// `f32` (the sparse rows transposed in registers, the dense rows compressed out of each
+    /// column's run); returns the rows of `weight` done (0 otherwise).
     fn refill_squares(&mut self, weight: &Matrix<T>) -> usize {
         #[cfg(target_arch = "x86_64")]
         if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
@@ -111,26 +113,50 @@ impl<T: Float> SparseWeights<T> {
     #[target_feature(enable = "avx512f")]
     unsafe fn refill_squares_avx512(&mut self, weight: &Matrix<T>) -> usize {
         use crate::avx512::{LANES, transpose};
-        use std::arch::x86_64::{_mm512_loadu_ps, _mm512_setzero_ps, _mm512_store_ps};
+        use std::arch::x86_64::{
+            _mm512_loadu_ps, _mm512_mask_storeu_ps, _mm512_maskz_compress_ps, _mm512_setzero_ps,
+            _mm512_store_ps,
+        };
         let (n_in, n_out) = weight.shape();
         let squares = n_in / LANES * LANES;
+        let dense_count = self.split.dense_columns().len();
         let source = weight.as_slice().as_ptr().cast::<f32>();
         let target = self.values.as_mut_ptr().cast::<f32>();
+        let dense_target = self.dense_rows.as_mut_slice().as_mut_ptr().cast::<f32>();
+        let mut dense_before = 0;
         for first_input in (0..squares).step_by(LANES) {
             let slots = std::array::from_fn::<_, LANES, _>(|e| self.split.slot(first_input + e));
-            if slots.iter().all(|slot| matches!(slot, Slot::Dense(_))) {
-                continue;
-            }
+            let dense_lanes = slots
+                .iter()
+                .enumerate()
+                .fold(0_u16, |mask, (e, slot)| match slot {
+                    Slot::Dense(_) => mask | 1 << e,
+                    Slot::Sparse(_) => mask,
+                });
+            let dense_here = dense_lanes.count_ones() as usize;
             for first_output in (0..n_out).step_by(TILE) {
                 let outputs = TILE.min(n_out - first_output);
                 // Row o: W[first_input.., first_output + o], 16 inputs of one output column;
                 // outputs past n_out are zeros, which is the padding.
                 let mut square = [_mm512_setzero_ps(); LANES];
                 for (o, row) in square.iter_mut().enumerate().take(outputs) {
-                    // SAFETY: 16 values from (first_input, first_output + o) lie in that column.
-                    *row = unsafe {
-                        _mm512_loadu_ps(source.add((first_output + o) * n_in + first_input))
-                    };
+                    let column = first_output + o;
+                    // SAFETY: 16 values from (first_input, column) lie in that column; the
+                    // dense inputs among them have `dense_here` slots from `dense_before` in
+                    // the column's run of `dense_rows`.
+                    unsafe {
+                        *row = _mm512_loadu_ps(source.add(column * n_in + first_input));
+                        if dense_here > 0 {
+                            _mm512_mask_storeu_ps(
+                                dense_target.add(column * dense_count + dense_before),
+                                ((1_u32 << dense_here) - 1) as u16,
+                                _mm512_maskz_compress_ps(dense_lanes, *row),
+                            );
+                        }
+                    }
+                }
+                if dense_here == LANES {
+                    continue;
                 }
                 for (slot, input_row) in slots.iter().zip(transpose(square)) {
                     if let Slot::Sparse(position) = slot {
@@ -145,6 +171,7 @@ impl<T: Float> SparseWeights<T> {
                     }
                 }
             }
+            dense_before += dense_here;
         }
         squares
     }
