@@ -113,8 +113,10 @@ impl<'a, T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Trainer<'a, T, N, O>
             rng,
             batch: Batch {
                 indices: Vec::with_capacity(config.mini_batch_size),
-                next_indices: None,
+                next_indices: Vec::with_capacity(config.mini_batch_size),
                 x: BatchBuffer::default(),
+                x_next: BatchBuffer::default(),
+                next_gathered: false,
                 sparse,
                 labels: Vec::with_capacity(config.mini_batch_size),
             },
@@ -307,7 +309,7 @@ enum StepsEnd {
     Stopped,
 }
 
-impl<T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Steps<'_, T, N, O> {
+impl<T: Float, N: Network<T>, O: Optimizer<T> + ?Sized + Send> Steps<'_, T, N, O> {
     /// Runs the iterations `range` (0-based), pushing each batch loss to `losses`; stops at the
     /// first loss that is not finite, or before an iteration once the stop flag is set.
     fn run(
@@ -328,20 +330,41 @@ impl<T: Float, N: Network<T>, O: Optimizer<T> + ?Sized> Steps<'_, T, N, O> {
         Ok(())
     }
 
-    /// One iteration; returns the loss [`TrainerConfig::iteration_loss`] asks for.
+    /// One iteration; returns the loss [`TrainerConfig::iteration_loss`] asks for. The next
+    /// step's batch is gathered beside it, by the pool's other worker when it is free.
     fn step(&mut self) -> T {
-        let batch = &mut *self.batch;
-        batch.draw(self.data, self.config.mini_batch_size, self.rng);
-        let training_loss = self.network.gradient(batch.x.batch(), &batch.labels);
-        self.optimizer.update(&mut self.network.params_mut());
-        match self.config.iteration_loss {
-            IterationLoss::BeforeUpdate => training_loss,
-            IterationLoss::AfterUpdate => T::cast(
-                self.network
-                    .evaluate(batch.x.batch().samples(), &batch.labels)
-                    .loss,
-            ),
-        }
+        let Self {
+            batch,
+            network,
+            optimizer,
+            data,
+            config,
+            rng,
+            ..
+        } = self;
+        batch.draw(*data, config.mini_batch_size, rng);
+        let Batch {
+            x,
+            x_next,
+            next_indices,
+            labels,
+            sparse,
+            ..
+        } = &mut **batch;
+        let (loss, ()) = rayon::join(
+            || {
+                let training_loss = network.gradient(x.batch(), labels);
+                optimizer.update(&mut network.params_mut());
+                match config.iteration_loss {
+                    IterationLoss::BeforeUpdate => training_loss,
+                    IterationLoss::AfterUpdate => {
+                        T::cast(network.evaluate(x.batch().samples(), labels).loss)
+                    }
+                }
+            },
+            || x_next.gather(data.x, next_indices, *sparse),
+        );
+        loss
     }
 }
 
@@ -359,37 +382,38 @@ fn record_losses(
     }
 }
 
-/// The buffers of one mini-batch, reused every step.
+/// The buffers of one mini-batch and of the next, reused every step.
 struct Batch<T: Float> {
     indices: Vec<usize>,
-    /// The next step's batch, drawn one step ahead so its rows can come from memory while
-    /// this step computes (the draws are the same, in the same order).
-    next_indices: Option<Vec<usize>>,
+    /// The next step's batch, drawn one step ahead and gathered while this step computes
+    /// (the draws are the same, in the same order).
+    next_indices: Vec<usize>,
     /// The gathered samples: sparse rows over the training set's column split for
     /// byte-stored samples and a network that reads them (its first layer multiplies them
     /// entry by entry), dense otherwise.
     x: BatchBuffer<T>,
+    /// The next step's samples, once gathered.
+    x_next: BatchBuffer<T>,
+    /// Whether `x_next` holds `next_indices`' samples.
+    next_gathered: bool,
     /// Whether the network takes sparse batches.
     sparse: bool,
     labels: Vec<usize>,
 }
 
 impl<T: Float> Batch<T> {
-    /// Draws `size` samples with replacement (the book's `np.random.choice(train_size,
-    /// batch_size)`) and gathers them; draws the next step's and starts fetching its rows.
+    /// Makes the batch drawn last time the current one (the book's `np.random.choice(train_size,
+    /// batch_size)`, drawing and gathering it now on the first step) and draws the next.
     fn draw(&mut self, data: LabeledData<'_, T>, size: usize, rng: &mut Rng) {
-        let next = match self.next_indices.as_mut() {
-            Some(next) => next,
-            None => {
-                let mut first = Vec::with_capacity(size);
-                random::choice_with_replacement(data.len(), size, rng, &mut first);
-                self.next_indices.insert(first)
-            }
-        };
-        std::mem::swap(&mut self.indices, next);
-        random::choice_with_replacement(data.len(), size, rng, next);
-        data.x.prefetch_rows(next);
-        self.x.gather(data.x, &self.indices, self.sparse);
+        if self.next_gathered {
+            std::mem::swap(&mut self.x, &mut self.x_next);
+            std::mem::swap(&mut self.indices, &mut self.next_indices);
+        } else {
+            random::choice_with_replacement(data.len(), size, rng, &mut self.indices);
+            self.x.gather(data.x, &self.indices, self.sparse);
+        }
+        random::choice_with_replacement(data.len(), size, rng, &mut self.next_indices);
+        self.next_gathered = true;
         self.labels.clear();
         self.labels
             .extend(self.indices.iter().map(|&index| data.labels[index]));

@@ -175,6 +175,9 @@ impl<T: Float> SparseRows<T> {
     /// # Panics
     /// If an index is not a row of `bytes`.
     pub fn gather_rows(&mut self, bytes: &ByteRows<'_, T>, indices: &[usize]) {
+        // Random rows of a large set come from memory: ask for all of them at once, so their
+        // misses overlap instead of arriving one row after another.
+        bytes.prefetch_rows(indices);
         self.decode(bytes, indices.len(), |row| indices[row]);
     }
 
