@@ -24,16 +24,38 @@ pub fn add_row_broadcast<T: Float>(m: &mut Matrix<T>, row: &Matrix<T>) {
     }
 }
 
-/// `out[0, j] = Σ_i m[i, j]`: the book's `np.sum(dout, axis=0)` (e.g. `db` of Affine).
+/// `out[0, j] = Σ_i m[i, j]`: the book's `np.sum(dout, axis=0)` (e.g. `db` of Affine). Each
+/// sum adds its column's values in row order from zero; 16 columns are summed side by side, so
+/// 16 independent additions are in flight instead of one chain.
 pub fn column_sums_into<T: Float>(m: &Matrix<T>, out: &mut Matrix<T>) {
+    const SIDE_BY_SIDE: usize = 16;
     resize_for(out, 1, m.ncols());
-    let rows = m.nrows().max(1);
-    for (sum, column) in out
+    let rows = m.nrows();
+    if rows == 0 {
+        out.fill(T::zero());
+        return;
+    }
+    for (sums, columns) in out
         .as_mut_slice()
-        .iter_mut()
-        .zip(m.as_slice().chunks_exact(rows))
+        .chunks_mut(SIDE_BY_SIDE)
+        .zip(m.as_slice().chunks(rows * SIDE_BY_SIDE))
     {
-        *sum = column.iter().fold(T::zero(), |acc, &value| acc + value);
+        if let Ok(sums) = <&mut [T; SIDE_BY_SIDE]>::try_from(&mut *sums) {
+            // A whole group: a fixed count of accumulators, which stay in registers.
+            let columns: [&[T]; SIDE_BY_SIDE] =
+                std::array::from_fn(|c| &columns[c * rows..(c + 1) * rows]);
+            let mut partial = [T::zero(); SIDE_BY_SIDE];
+            for row in 0..rows {
+                for (sum, column) in partial.iter_mut().zip(&columns) {
+                    *sum += column[row];
+                }
+            }
+            *sums = partial;
+        } else {
+            for (sum, column) in sums.iter_mut().zip(columns.chunks_exact(rows)) {
+                *sum = column.iter().fold(T::zero(), |acc, &value| acc + value);
+            }
+        }
     }
 }
 
@@ -176,6 +198,28 @@ mod tests {
         let mut sums = Matrix::zeros(0, 0);
         column_sums_into(&m, &mut sums);
         assert_eq!(sums, Matrix::from_row_slice(1, 2, &[24.0, 46.0]));
+    }
+
+    #[test]
+    fn column_sums_add_each_column_in_row_order() {
+        // 37 columns: two whole groups of 16 summed side by side and 5 summed one by one; the
+        // values make the order visible in f32 (1e8 + 1 − 1e8 is 0 in row order, 1 otherwise).
+        let (rows, cols) = (7, 37);
+        let m = Matrix::<f32>::from_fn(rows, cols, |i, j| match i {
+            0 => 1e8,
+            1 => 1.0 + j as f32,
+            2 => -1e8,
+            _ => (i * j) as f32 * 0.25,
+        });
+        let mut sums = Matrix::from_element(1, 3, f32::NAN);
+        column_sums_into(&m, &mut sums);
+        let in_row_order: Vec<f32> = (0..cols)
+            .map(|j| (0..rows).fold(0.0_f32, |sum, i| sum + m[(i, j)]))
+            .collect();
+        assert_eq!(sums.as_slice(), in_row_order.as_slice());
+        assert_eq!(sums[(0, 0)], 0.0);
+        column_sums_into(&Matrix::<f32>::zeros(0, 20), &mut sums);
+        assert_eq!(sums, Matrix::zeros(1, 20));
     }
 
     #[test]
