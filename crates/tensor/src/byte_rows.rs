@@ -136,8 +136,8 @@ impl<'a, T: Float> ByteRows<'a, T> {
         &self.split
     }
 
-    /// Each row's entries outside the dense columns, built on first use (one pass over the
-    /// bytes); `None` if they do not fit the index's compact form.
+    /// Each row's entries outside the dense columns and its packed dense bytes, built on first
+    /// use (one pass over the bytes); `None` if they do not fit the index's compact form.
     pub(crate) fn sparse_index(&self) -> Option<&SparseIndex> {
         self.index
             .get_or_init(|| {
@@ -170,20 +170,27 @@ impl<'a, T: Float> ByteRows<'a, T> {
         }
     }
 
-    /// Asks the CPU to start bringing rows `indices` into its caches (a hint), with their
-    /// entries in the sparse index once it is built.
+    /// Asks the CPU to start bringing rows `indices` into its caches (a hint).
     ///
     /// # Panics
     /// If an index is not a row.
     pub fn prefetch_rows(&self, indices: &[usize]) {
-        let index = self.index.get().and_then(Option::as_ref);
         for &row in indices {
             prefetch(self.row(row));
-            if let Some(index) = index {
-                let (positions, bytes) = index.row(row);
-                prefetch(as_bytes(positions));
-                prefetch(bytes);
-            }
+        }
+    }
+
+    /// [`Self::prefetch_rows`] for a sparse gather: what it reads of each row, the packed
+    /// dense bytes and the entries in the sparse index when there is one.
+    pub(crate) fn prefetch_indexed_rows(&self, indices: &[usize]) {
+        let Some(index) = self.sparse_index() else {
+            return self.prefetch_rows(indices);
+        };
+        for &row in indices {
+            let (positions, bytes) = index.row(row);
+            prefetch(index.dense_row(row));
+            prefetch(as_bytes(positions));
+            prefetch(bytes);
         }
     }
 
@@ -200,10 +207,11 @@ impl<'a, T: Float> ByteRows<'a, T> {
         rows
     }
 
-    /// Decodes the first `count` of `rows` (a block from [`Self::block`]) column by column:
-    /// column `j`'s `count` values are written to `out[at(j)..at(j) + count]`, or skipped if
-    /// `at(j)` is `None`. With AVX-512 and `f32`, 16 × 16 squares are decoded and transposed
-    /// in registers (checked at run time); the values are the same either way.
+    /// Decodes the first `count` of `rows` (a block from [`Self::block`], or of any rows of one
+    /// width decoded through this set's table) column by column: column `j`'s `count` values
+    /// are written to `out[at(j)..at(j) + count]`, or skipped if `at(j)` is `None`. With
+    /// AVX-512 and `f32`, 16 × 16 squares are decoded and transposed in registers (checked at
+    /// run time); the values are the same either way.
     ///
     /// # Panics
     /// If a column's values do not fit in `out`.
@@ -223,7 +231,7 @@ impl<'a, T: Float> ByteRows<'a, T> {
             // SAFETY: the CPU has AVX-512F and T is f32 (both checked just above).
             done = unsafe { self.decode_squares_avx512(rows, count, out, &at) };
         }
-        for column in done..self.ncols {
+        for column in done..rows[0].len() {
             let Some(start) = at(column) else { continue };
             for (value, row) in out[start..start + count].iter_mut().zip(rows) {
                 *value = self.table[usize::from(row[column])];
@@ -247,12 +255,13 @@ impl<'a, T: Float> ByteRows<'a, T> {
         use crate::avx512::{LANES, decode_square, store_rows};
         // SAFETY: T is f32 (the caller's guarantee), so the table is 256 f32.
         let table: &[f32; 256] = unsafe { &*self.table.as_ptr().cast() };
-        let squares = self.ncols / LANES * LANES;
+        let squares = rows[0].len() / LANES * LANES;
         for first_column in (0..squares).step_by(LANES) {
             if (first_column..first_column + LANES).all(|column| at(column).is_none()) {
                 continue; // nothing wanted here (a sparse chunk's dense part skips most squares)
             }
-            // SAFETY: every row has ncols ≥ first_column + 16 bytes; the CPU has AVX-512F.
+            // SAFETY: every row has as many bytes as the first, ≥ first_column + 16; the CPU
+            // has AVX-512F.
             let columns = unsafe { decode_square(rows, first_column, table, self.unit_scale) };
             for (offset, column) in columns.into_iter().enumerate() {
                 let Some(start) = at(first_column + offset) else {

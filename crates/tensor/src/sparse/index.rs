@@ -1,17 +1,24 @@
 //! Where each byte-stored row's sparse entries are, found once: a training batch or an
 //! evaluation chunk then copies a row's few entries instead of scanning all of its bytes again
-//! (MNIST: ≈45 entries outside the dense columns among 784 bytes, gathered 600 times per epoch).
+//! (MNIST: ≈45 entries outside the dense columns among 784 bytes, gathered 600 times per epoch),
+//! and decodes its dense columns from a packed copy of their bytes (198 of 784: 4 cache lines
+//! instead of 13).
 
 use super::{ColumnSplit, Slot, for_each_nonzero};
 
 /// Every row's non-zero bytes in the sparse columns of a split, in column order: the position
-/// of the column among the sparse columns, and the byte.
+/// of the column among the sparse columns, and the byte; and every row's bytes in the dense
+/// columns, packed, so decoding them reads a fraction of each row's cache lines.
 #[derive(Debug)]
 pub(crate) struct SparseIndex {
     /// Row `i`'s entries are `row_starts[i]..row_starts[i + 1]`.
     row_starts: Vec<u32>,
     positions: Vec<u16>,
     bytes: Vec<u8>,
+    /// Row `i`'s dense columns' bytes are `dense_bytes[i · dense_stride..][..dense_stride]`,
+    /// zero-padded to a multiple of 16 (whole squares for the vector decoder).
+    dense_bytes: Vec<u8>,
+    dense_stride: usize,
 }
 
 impl SparseIndex {
@@ -29,13 +36,21 @@ impl SparseIndex {
         {
             return None;
         }
+        let dense_columns = split.dense_columns();
+        let dense_stride = dense_columns.len().div_ceil(16) * 16;
         let mut index = Self {
             row_starts: Vec::with_capacity(rows.len() + 1),
             positions: Vec::with_capacity(entries),
             bytes: Vec::with_capacity(entries),
+            dense_bytes: vec![0; rows.len() * dense_stride],
+            dense_stride,
         };
         index.row_starts.push(0);
-        for row in rows {
+        for (number, row) in rows.enumerate() {
+            let packed = &mut index.dense_bytes[number * dense_stride..][..dense_stride];
+            for (target, &column) in packed.iter_mut().zip(dense_columns) {
+                *target = row[column as usize];
+            }
             for_each_nonzero(row, split, |column, byte| {
                 if let Slot::Sparse(position) = split.slot(column) {
                     // In range: at most 65,536 sparse columns (checked above).
@@ -48,6 +63,14 @@ impl SparseIndex {
                 .push(u32::try_from(index.bytes.len()).ok()?);
         }
         Some(index)
+    }
+
+    /// Row `row`'s bytes in the dense columns, in their order, then zeros to a multiple of 16.
+    ///
+    /// # Panics
+    /// If `row` is not a row of the index.
+    pub(crate) fn dense_row(&self, row: usize) -> &[u8] {
+        &self.dense_bytes[row * self.dense_stride..(row + 1) * self.dense_stride]
     }
 
     /// Row `row`'s entries: positions among the sparse columns, and bytes.
@@ -102,6 +125,38 @@ mod tests {
                 .zip(found.iter().copied())
                 .collect();
             assert_eq!(found, expected, "row {row}");
+            let mut packed = [0_u8; 16];
+            (packed[0], packed[1]) = (row_bytes[0], row_bytes[9]);
+            assert_eq!(index.dense_row(row), packed, "row {row}'s dense bytes");
+        }
+    }
+
+    #[test]
+    fn rows_without_dense_columns_are_indexed_and_decoded() {
+        // Every column non-zero in a third of the rows: none is dense.
+        let bytes: Vec<u8> = (0..30 * 20_u32)
+            .map(|i| {
+                if (i / 20 + i % 20) % 3 == 0 {
+                    7 + (i % 200) as u8
+                } else {
+                    0
+                }
+            })
+            .collect();
+        let rows = ByteRows::new(&bytes, 20, ByteRows::<f32>::unit_scale_table());
+        assert!(rows.split().dense_columns().is_empty());
+        let index = rows.sparse_index().expect("20 columns fit the index");
+        assert_eq!(index.dense_row(29), [] as [u8; 0]);
+        let mut batch = SparseRows::empty_like(&rows);
+        batch.gather_rows(&rows, &[29, 0, 13]);
+        let mut decoded = vec![0.0; 20];
+        for (row, &source) in [29, 0, 13].iter().enumerate() {
+            batch.write_row(row, &mut decoded);
+            let expected: Vec<f32> = bytes[source * 20..(source + 1) * 20]
+                .iter()
+                .map(|&b| rows.table()[usize::from(b)])
+                .collect();
+            assert_eq!(decoded, expected, "row {source}");
         }
     }
 

@@ -177,7 +177,7 @@ impl<T: Float> SparseRows<T> {
     pub fn gather_rows(&mut self, bytes: &ByteRows<'_, T>, indices: &[usize]) {
         // Random rows of a large set come from memory: ask for all of them at once, so their
         // misses overlap instead of arriving one row after another.
-        bytes.prefetch_rows(indices);
+        bytes.prefetch_indexed_rows(indices);
         self.decode(bytes, indices.len(), |row| indices[row]);
     }
 
@@ -194,15 +194,34 @@ impl<T: Float> SparseRows<T> {
             columns,
             values,
         } = self;
-        // The dense columns, 16 rows at a time, straight into their column-major slots.
+        // The dense columns, 16 rows at a time, straight into their column-major slots: from
+        // the index's packed copy of them when there is one, else from the whole rows.
         let dense = dense.as_mut_slice();
+        let index = bytes.sparse_index();
+        let dense_count = split.dense_columns().len();
         for block_start in (0..rows).step_by(GATHER_BLOCK) {
             let count = GATHER_BLOCK.min(rows - block_start);
-            let block = bytes.block((block_start..block_start + count).map(&source));
-            bytes.decode_columns(&block, count, dense, |column| match split.slot(column) {
-                Slot::Dense(index) => Some(index as usize * rows + block_start),
-                Slot::Sparse(_) => None,
-            });
+            let sources = (block_start..block_start + count).map(&source);
+            match index {
+                Some(index) if dense_count > 0 => {
+                    let mut block: [&[u8]; GATHER_BLOCK] =
+                        [index.dense_row(source(block_start)); GATHER_BLOCK];
+                    for (row, from) in block.iter_mut().zip(sources) {
+                        *row = index.dense_row(from);
+                    }
+                    bytes.decode_columns(&block, count, dense, |position| {
+                        (position < dense_count).then(|| position * rows + block_start)
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    let block = bytes.block(sources);
+                    bytes.decode_columns(&block, count, dense, |column| match split.slot(column) {
+                        Slot::Dense(index) => Some(index as usize * rows + block_start),
+                        Slot::Sparse(_) => None,
+                    });
+                }
+            }
         }
         // The other non-zero bytes, row by row: copied from the set's index, or (when it has
         // none) found eight at a time.
@@ -211,7 +230,6 @@ impl<T: Float> SparseRows<T> {
         columns.clear();
         values.clear();
         let table = bytes.table();
-        let index = bytes.sparse_index();
         for row in (0..rows).map(&source) {
             match index {
                 Some(index) => {
