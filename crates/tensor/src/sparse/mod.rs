@@ -405,6 +405,30 @@ pub(crate) fn for_each_nonzero(row: &[u8], split: &ColumnSplit, mut visit: impl 
     }
 }
 
+/// Row-major test bytes: entry `(row, column)` is a non-zero byte drawn from seeded noise `v` in
+/// [0, 1) where `kept(column, v)`, zero elsewhere.
+#[cfg(test)]
+pub(crate) fn noisy_bytes(
+    rows: usize,
+    cols: usize,
+    seed: u64,
+    kept: impl Fn(usize, f64) -> bool,
+) -> Vec<u8> {
+    let noise: Matrix<f64> =
+        crate::random::uniform_matrix(rows, cols, &mut crate::random::seeded(seed));
+    (0..rows * cols)
+        .map(|i| {
+            let (row, column) = (i / cols, i % cols);
+            let v = noise[(row, column)];
+            if kept(column, v) {
+                (v * 255.0) as u8 | 1
+            } else {
+                0
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,18 +518,8 @@ mod tests {
     #[test]
     fn decoded_chunks_of_byte_rows_multiply_like_their_dense_rows() {
         let mut rng = random::seeded(6);
-        let noise: Matrix<f64> = random::uniform_matrix(50, 40, &mut rng);
         // Row-major bytes, 70% zero but column 0 always set (so it is dense).
-        let bytes: Vec<u8> = (0..50 * 40)
-            .map(|i| {
-                let v = noise[(i / 40, i % 40)];
-                if i % 40 == 0 || v > 0.7 {
-                    (v * 255.0) as u8 | 1
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let bytes = noisy_bytes(50, 40, 6, |column, v| column == 0 || v > 0.7);
         let rows = ByteRows::new(&bytes, 40, ByteRows::<f32>::unit_scale_table());
         assert!(rows.split().dense_columns().contains(&0));
         let dense = Matrix::from_fn(50, 40, |i, j| rows.table()[usize::from(bytes[i * 40 + j])]);

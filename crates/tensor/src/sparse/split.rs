@@ -89,6 +89,20 @@ impl ColumnSplit {
         self.slots[column]
     }
 
+    /// Where columns `first..first + 16` are stored, and which of them are dense (bit `e` for
+    /// column `first + e`): one square of the vector code.
+    ///
+    /// # Panics
+    /// If the columns exceed the split.
+    pub(crate) fn square(&self, first: usize) -> ([Slot; 16], u16) {
+        let slots: [Slot; 16] = std::array::from_fn(|e| self.slots[first + e]);
+        let dense_lanes = (0..16).fold(0_u16, |mask, e| match slots[e] {
+            Slot::Dense(_) => mask | 1 << e,
+            Slot::Sparse(_) => mask,
+        });
+        (slots, dense_lanes)
+    }
+
     /// The sparse columns among columns `8·group..8·group + 8`, as the high bit of each byte.
     pub(crate) fn sparse_mask(&self, group: usize) -> u64 {
         self.sparse_masks[group]

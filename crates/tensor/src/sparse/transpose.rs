@@ -181,16 +181,10 @@ impl<T: Float> SparseRows<T> {
         let sums = sums.as_ptr().cast::<f32>();
         let target = out.as_mut_slice().as_mut_ptr().cast::<f32>();
         for first_input in (0..squares).step_by(LANES) {
-            let slots = std::array::from_fn::<_, LANES, _>(|e| self.split.slot(first_input + e));
+            let (slots, dense_lanes) = self.split.square(first_input);
             // Lane e of a column is written only if input first_input + e is sparse: the dense
             // inputs' rows are the other part's.
-            let sparse_lanes = slots
-                .iter()
-                .enumerate()
-                .fold(0_u16, |mask, (e, slot)| match slot {
-                    Slot::Sparse(_) => mask | 1 << e,
-                    Slot::Dense(_) => mask,
-                });
+            let sparse_lanes = !dense_lanes;
             if sparse_lanes == 0 {
                 continue;
             }
@@ -237,25 +231,16 @@ fn to_rows<T: Float>(m: &Matrix<T>, width: usize, rows: &mut Vec<T>) {
 
 #[cfg(test)]
 mod tests {
+    use crate::sparse::noisy_bytes;
     use crate::{ByteRows, Matrix, SparseRows, TransposeBuffers, matmul_tn, random};
 
     #[test]
     fn the_transpose_product_equals_the_dense_one() {
         let mut rng = random::seeded(7);
-        let noise: Matrix<f64> = random::uniform_matrix(60, 40, &mut rng);
         // Column 0 always set (dense), column 39 never, the rest 30% set.
-        let bytes: Vec<u8> = (0..60 * 40)
-            .map(|i| {
-                let (row, column) = (i / 40, i % 40);
-                let v = noise[(row, column)];
-                match column {
-                    0 => (v * 255.0) as u8 | 1,
-                    39 => 0,
-                    _ if v > 0.7 => (v * 255.0) as u8 | 1,
-                    _ => 0,
-                }
-            })
-            .collect();
+        let bytes = noisy_bytes(60, 40, 7, |column, v| {
+            column == 0 || (column != 39 && v > 0.7)
+        });
         let rows = ByteRows::new(&bytes, 40, ByteRows::<f64>::unit_scale_table());
         assert!(rows.split().dense_columns().contains(&0));
         let indices = [
@@ -282,18 +267,7 @@ mod tests {
         // 70 columns: four whole 16-column squares (which the vector scatter writes) and a
         // tail of 6; columns 0–4 and 40 always set (dense), the rest 30% (mostly sparse).
         let mut rng = random::seeded(8);
-        let noise: Matrix<f64> = random::uniform_matrix(50, 70, &mut rng);
-        let bytes: Vec<u8> = (0..50 * 70)
-            .map(|i| {
-                let (row, column) = (i / 70, i % 70);
-                let v = noise[(row, column)];
-                if column < 5 || column == 40 || v > 0.7 {
-                    (v * 255.0) as u8 | 1
-                } else {
-                    0
-                }
-            })
-            .collect();
+        let bytes = noisy_bytes(50, 70, 8, |column, v| column < 5 || column == 40 || v > 0.7);
         let rows = ByteRows::new(&bytes, 70, ByteRows::<f32>::unit_scale_table());
         let dense_columns = rows.split().dense_columns();
         assert!(dense_columns.starts_with(&[0, 1, 2, 3, 4]) && dense_columns.contains(&40));

@@ -125,14 +125,7 @@ impl<T: Float> SparseWeights<T> {
         let dense_target = self.dense_rows.as_mut_slice().as_mut_ptr().cast::<f32>();
         let mut dense_before = 0;
         for first_input in (0..squares).step_by(LANES) {
-            let slots = std::array::from_fn::<_, LANES, _>(|e| self.split.slot(first_input + e));
-            let dense_lanes = slots
-                .iter()
-                .enumerate()
-                .fold(0_u16, |mask, (e, slot)| match slot {
-                    Slot::Dense(_) => mask | 1 << e,
-                    Slot::Sparse(_) => mask,
-                });
+            let (slots, dense_lanes) = self.split.square(first_input);
             let dense_here = dense_lanes.count_ones() as usize;
             for first_output in (0..n_out).step_by(TILE) {
                 let outputs = TILE.min(n_out - first_output);
