@@ -11,6 +11,13 @@ use std::arch::x86_64::{
 /// Values per register: 16 `f32`.
 pub(crate) const LANES: usize = 16;
 
+/// Whether the hand-written `f32` kernels can run: `T` is `f32` and the CPU has AVX-512F
+/// (checked at run time, so a portable binary still uses them).
+pub(crate) fn f32_with_avx512<T: 'static>() -> bool {
+    std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
+        && std::arch::is_x86_feature_detected!("avx512f")
+}
+
 /// The transpose of a 16 × 16 square of f32, one row per register: pairs of rows
 /// interleaved by 32 bits, then by 64 bits, then 128-bit lanes gathered twice.
 #[target_feature(enable = "avx512f")]

@@ -196,15 +196,7 @@ impl<'a, T: Float> ByteRows<'a, T> {
 
     /// The rows `indices` (at most [`GATHER_BLOCK`]), padded with the first to a full block.
     pub(crate) fn block(&self, indices: impl Iterator<Item = usize>) -> [&'a [u8]; GATHER_BLOCK] {
-        let mut rows: [&[u8]; GATHER_BLOCK] = [&[]; GATHER_BLOCK];
-        let mut count = 0;
-        for (row, index) in rows.iter_mut().zip(indices) {
-            *row = self.row(index);
-            count += 1;
-        }
-        let first = rows[0];
-        rows[count..].fill(first);
-        rows
+        block_of(indices.map(|index| self.row(index)))
     }
 
     /// Decodes the first `count` of `rows` (a block from [`Self::block`], or of any rows of one
@@ -224,10 +216,7 @@ impl<'a, T: Float> ByteRows<'a, T> {
     ) {
         let mut done = 0;
         #[cfg(target_arch = "x86_64")]
-        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
-            && std::arch::is_x86_feature_detected!("avx512f")
-            && count > 0
-        {
+        if crate::avx512::f32_with_avx512::<T>() && count > 0 {
             // SAFETY: the CPU has AVX-512F and T is f32 (both checked just above).
             done = unsafe { self.decode_squares_avx512(rows, count, out, &at) };
         }
@@ -277,6 +266,20 @@ impl<'a, T: Float> ByteRows<'a, T> {
         }
         squares
     }
+}
+
+/// Up to [`GATHER_BLOCK`] rows of bytes (at least one), padded with the first to a full block
+/// for [`ByteRows::decode_columns`].
+pub(crate) fn block_of<'r>(rows: impl Iterator<Item = &'r [u8]>) -> [&'r [u8]; GATHER_BLOCK] {
+    let mut block: [&[u8]; GATHER_BLOCK] = [&[]; GATHER_BLOCK];
+    let mut count = 0;
+    for (slot, row) in block.iter_mut().zip(rows) {
+        *slot = row;
+        count += 1;
+    }
+    let first = block[0];
+    block[count..].fill(first);
+    block
 }
 
 /// The bytes of `values`, for [`prefetch`].

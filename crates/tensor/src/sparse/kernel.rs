@@ -38,9 +38,7 @@ impl<T: Float> SparseProduct<'_, T> {
     pub(super) fn run(self) {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
-                && std::arch::is_x86_feature_detected!("avx512f")
-            {
+            if crate::avx512::f32_with_avx512::<T>() {
                 // SAFETY: the CPU has AVX-512F (checked) and T is f32 (checked).
                 return unsafe { self.run_avx512() };
             }

@@ -14,7 +14,7 @@ pub use split::ColumnSplit;
 pub use transpose::TransposeBuffers;
 pub use weights::SparseWeights;
 
-use crate::byte_rows::GATHER_BLOCK;
+use crate::byte_rows::{GATHER_BLOCK, block_of};
 use crate::{ByteRows, Float, Matrix, resize_for};
 use kernel::SparseProduct;
 use split::Slot;
@@ -204,11 +204,7 @@ impl<T: Float> SparseRows<T> {
             let sources = (block_start..block_start + count).map(&source);
             match index {
                 Some(index) if dense_count > 0 => {
-                    let mut block: [&[u8]; GATHER_BLOCK] =
-                        [index.dense_row(source(block_start)); GATHER_BLOCK];
-                    for (row, from) in block.iter_mut().zip(sources) {
-                        *row = index.dense_row(from);
-                    }
+                    let block = block_of(sources.map(|row| index.dense_row(row)));
                     bytes.decode_columns(&block, count, dense, |position| {
                         (position < dense_count).then(|| position * rows + block_start)
                     });

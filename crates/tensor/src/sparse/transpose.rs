@@ -154,9 +154,7 @@ impl<T: Float> SparseRows<T> {
     /// has AVX-512 and `T` is `f32`; returns the rows done (0 otherwise).
     fn scatter_squares(&self, sums: &[T], width: usize, out: &mut Matrix<T>) -> usize {
         #[cfg(target_arch = "x86_64")]
-        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
-            && std::arch::is_x86_feature_detected!("avx512f")
-        {
+        if crate::avx512::f32_with_avx512::<T>() {
             // SAFETY: the CPU has AVX-512F and T is f32 (both checked just above).
             return unsafe { self.scatter_squares_avx512(sums, width, out) };
         }

@@ -97,9 +97,7 @@ impl<T: Float> SparseWeights<T> {
     /// column's run); returns the rows of `weight` done (0 otherwise).
     fn refill_squares(&mut self, weight: &Matrix<T>) -> usize {
         #[cfg(target_arch = "x86_64")]
-        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
-            && std::arch::is_x86_feature_detected!("avx512f")
-        {
+        if crate::avx512::f32_with_avx512::<T>() {
             // SAFETY: the CPU has AVX-512F and T is f32 (both checked just above).
             return unsafe { self.refill_squares_avx512(weight) };
         }
